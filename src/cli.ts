@@ -1,0 +1,146 @@
+import { applyFlags, ConfigError, loadConfig, type Config } from './config.js';
+import { verifyAuditChain } from './modules/audit/index.js';
+import { createAuditService } from './modules/audit/audit.service.js';
+import { createUserUnchecked, identityRepository } from './modules/identity/index.js';
+import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
+import { migrateToLatest } from './platform/db/migrator.js';
+import { DomainError } from './platform/errors.js';
+import { startServer } from './server.js';
+
+const HELP = `govshare — government information resource sharing and exchange platform
+
+Usage: govshare <command> [options]
+
+Commands:
+  serve                       start the platform (migrates first)
+  migrate                     apply pending database migrations
+  user create                 create an account
+      --username NAME --password PW --display-name TEXT [--org USCC|ID] --role ROLE [--role ROLE]
+      (the account must change its password at first login)
+  audit verify                recompute the SM3 hash chain; exits 1 and names the first broken event
+  audit prune                 delete audit events older than the retention period (never under 180 days)
+
+Options (each also an environment variable):
+  --port N (PORT, 8080)  --host H (HOST, 127.0.0.1)  --data-dir DIR (GOVSHARE_DATA_DIR, ./data)
+  --database-url URL (DATABASE_URL: PostgreSQL instead of the embedded PGlite)
+  --demo / --no-demo (GOVSHARE_DEMO: load demo data on an empty database)
+  --log-level LEVEL (LOG_LEVEL, info)
+`;
+
+/** Pulls `--name value` pairs (repeatable) out of the arguments. */
+function options(args: string[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"`);
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${arg} needs a value`);
+    map.set(arg.slice(2), [...(map.get(arg.slice(2)) ?? []), value]);
+    i++;
+  }
+  return map;
+}
+
+async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const handle = await openDatabase(config.database);
+  try {
+    await migrateToLatest(handle.db);
+    return await run(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs one command; returns the process exit code. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    const { env: merged, rest } = applyFlags(argv, env);
+    const [command, sub, ...more] = rest;
+    if (!command || command === 'help' || command === '--help' || command === '-h') {
+      process.stdout.write(HELP);
+      return command ? 0 : 1;
+    }
+    const config = loadConfig(merged);
+
+    if (command === 'serve') {
+      const server = await startServer(config);
+      const stop = async (signal: string) => {
+        process.stdout.write(`\n${signal}: stopping\n`);
+        await server.stop();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop('SIGINT'));
+      process.once('SIGTERM', () => void stop('SIGTERM'));
+      return await new Promise<number>(() => {}); // runs until a signal
+    }
+
+    if (command === 'migrate') {
+      const handle = await openDatabase(config.database);
+      try {
+        const { applied } = await migrateToLatest(handle.db);
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+      } finally {
+        await handle.close();
+      }
+      return 0;
+    }
+
+    if (command === 'user' && sub === 'create') {
+      const opts = options(more);
+      const one = (name: string) => {
+        const v = opts.get(name)?.[0];
+        if (!v) throw new Error(`--${name} is required`);
+        return v;
+      };
+      return await withDatabase(config, async ({ db }) => {
+        const orgRef = opts.get('org')?.[0];
+        let orgId: string | null = null;
+        if (orgRef) {
+          const repo = identityRepository(db);
+          const org = /^[0-9A-Z]{18}$/i.test(orgRef) ? await repo.findOrgByUscc(orgRef.toUpperCase()) : await repo.findOrg(orgRef).catch(() => undefined);
+          if (!org) throw new Error(`no department with USCC or id "${orgRef}"`);
+          orgId = org.id;
+        }
+        const username = one('username');
+        await createUserUnchecked(db, { actor: null, ip: 'cli' }, {
+          username, password: one('password'), displayName: opts.get('display-name')?.[0] ?? username, orgId, roles: opts.get('role') ?? [],
+        });
+        process.stdout.write(`account "${username}" created; it must change its password at first login\n`);
+        return 0;
+      });
+    }
+
+    if (command === 'audit' && sub === 'verify') {
+      return await withDatabase(config, async ({ db }) => {
+        const result = await verifyAuditChain(db);
+        if (result.ok) {
+          process.stdout.write(`audit chain intact: ${result.checked} events verified${result.head ? `, head #${result.head.id} ${result.head.hash}` : ''}\n`);
+          return 0;
+        }
+        process.stderr.write(`audit chain BROKEN at event #${result.firstBroken!.id}: ${result.firstBroken!.reason} (${result.checked} events before it verified)\n`);
+        return 1;
+      });
+    }
+
+    if (command === 'audit' && sub === 'prune') {
+      return await withDatabase(config, async ({ db }) => {
+        const count = await createAuditService({ db, retentionDays: config.audit.retentionDays }).prune({ actor: null, ip: 'cli' });
+        process.stdout.write(`pruned ${count} audit events older than ${config.audit.retentionDays} days\n`);
+        return 0;
+      });
+    }
+
+    process.stderr.write(`unknown command: ${rest.join(' ')}\n\n${HELP}`);
+    return 2;
+  } catch (error) {
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else if (error instanceof DomainError) process.stderr.write(`error ${error.code}: ${error.message}\n`);
+    else process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (tsx src/cli.ts …); bin/govshare.js imports main() instead.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await main(process.argv.slice(2));
+}
