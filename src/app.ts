@@ -148,7 +148,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   // The console: static files, and index.html for client-side routes.
   const consoleBuilt = existsSync(path.join(config.webDir, 'index.html'));
-  if (consoleBuilt) await app.register(fastifyStatic, { root: config.webDir, wildcard: false, index: 'index.html' });
+  // wildcard: files are looked up per request, so a rebuilt console is served without a restart.
+  if (consoleBuilt) await app.register(fastifyStatic, { root: config.webDir, wildcard: true, index: 'index.html' });
   app.setNotFoundHandler(async (request, reply) => {
     if (request.method === 'GET' && !request.url.startsWith('/api/') && consoleBuilt) {
       return reply.type('text/html').sendFile('index.html');

@@ -114,7 +114,7 @@ const EXPORT_COLUMNS = ['编号', '时间', '操作人', '操作', '对象', '�
 export function createAuditService(deps: { db: Database; retentionDays: number; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   const assertAuditor = (actor: Actor) => {
-    if (!canReadAudit(actor)) throw new DomainError('FORBIDDEN', 'Only the security auditor (安全审计员) may read the audit trail.');
+    if (!canReadAudit(actor)) throw new DomainError('FORBIDDEN', 'Only the security auditor may read the audit trail (只有安全审计员可以查看审计日志).');
   };
 
   return {

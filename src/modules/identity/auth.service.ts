@@ -150,7 +150,7 @@ export function createAuthService(deps: { db: Database; security: Config['securi
 
     checkCsrf(auth: Authenticated, header: string | undefined): void {
       if (!header || !safeEqual(header, auth.csrfToken)) {
-        throw new DomainError('CSRF_INVALID', 'Missing or wrong X-CSRF-Token header for a cookie-authenticated request.');
+        throw new DomainError('CSRF_INVALID', 'Missing or wrong X-CSRF-Token header for a cookie-authenticated request (请求校验失败，请刷新页面).');
       }
     },
 

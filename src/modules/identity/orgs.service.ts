@@ -49,13 +49,13 @@ export function levelOfRegion(code: string): OrgLevel {
 export function normaliseUscc(input: string): string {
   const uscc = input.trim().toUpperCase();
   const problem = usccProblem(uscc);
-  if (problem) throw new DomainError('ORG_USCC_INVALID', `统一社会信用代码 "${input}" is invalid: ${USCC_PROBLEM_MESSAGES[problem]}.`, { field: 'uscc' });
+  if (problem) throw new DomainError('ORG_USCC_INVALID', `USCC "${input}" is invalid: ${USCC_PROBLEM_MESSAGES[problem]} (统一社会信用代码不正确).`, { field: 'uscc' });
   return uscc;
 }
 
 function assertRegion(code: string): void {
   if (!/^\d{6}$/.test(code) || !findRegion(code)) {
-    throw new DomainError('ORG_REGION_INVALID', `regionCode "${code}" is not a GB/T 2260 administrative division code.`, { field: 'regionCode' });
+    throw new DomainError('ORG_REGION_INVALID', `regionCode "${code}" is not a GB/T 2260 administrative division code (行政区划代码不正确).`, { field: 'regionCode' });
   }
 }
 
@@ -64,7 +64,7 @@ const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null &&
 export function createOrgsService(deps: { db: Database; now?: () => Date }) {
   const now = deps.now ?? (() => new Date());
   const assertManager = (actor: Actor) => {
-    if (!canManageOrgs(actor)) throw new DomainError('FORBIDDEN', 'Only the platform admin (平台管理员) manages departments.');
+    if (!canManageOrgs(actor)) throw new DomainError('FORBIDDEN', 'Only the platform admin manages departments (只有平台管理员可以管理部门).');
   };
 
   return {
@@ -123,7 +123,7 @@ export async function createOrgUnchecked(db: Database, ctx: AuditContext, input:
   try {
     return await db.transaction().execute(async (trx) => {
       const repo = identityRepository(trx);
-      if (await repo.findOrgByUscc(uscc)) throw new DomainError('ORG_USCC_DUPLICATE', `A department with 统一社会信用代码 ${uscc} already exists.`, { field: 'uscc' });
+      if (await repo.findOrgByUscc(uscc)) throw new DomainError('ORG_USCC_DUPLICATE', `A department with USCC ${uscc} already exists (该统一社会信用代码的部门已存在).`, { field: 'uscc' });
       if (input.parentId && !(await repo.findOrg(input.parentId))) {
         throw new DomainError('ORG_PARENT_INVALID', `Parent department ${input.parentId} does not exist.`, { field: 'parentId' });
       }
@@ -132,7 +132,7 @@ export async function createOrgUnchecked(db: Database, ctx: AuditContext, input:
       return toOrgView(row);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError('ORG_USCC_DUPLICATE', `A department with 统一社会信用代码 ${uscc} already exists.`, { field: 'uscc' });
+    if (isUniqueViolation(error)) throw new DomainError('ORG_USCC_DUPLICATE', `A department with USCC ${uscc} already exists (该统一社会信用代码的部门已存在).`, { field: 'uscc' });
     throw error;
   }
 }

@@ -56,7 +56,7 @@ export function validateRoles(input: string[]): Role[] {
   const roles = [...new Set(input)] as Role[];
   if (violatesRoleSeparation(roles)) {
     const held = roles.filter((r) => r === 'sys_admin' || r === 'sec_admin' || r === 'auditor').map((r) => `${r} (${ROLE_LABELS[r]})`);
-    throw new DomainError('ROLE_SEPARATION', `三员分立: one account may not hold ${held.join(' and ')} together.`, { field: 'roles' });
+    throw new DomainError('ROLE_SEPARATION', `One account may not hold ${held.join(' and ')} together (三员分立：系统管理员、安全管理员、安全审计员不得由同一账号兼任).`, { field: 'roles' });
   }
   return roles;
 }
@@ -113,8 +113,8 @@ export function createUsersService(deps: { db: Database; now?: () => Date }) {
     if (!user) throw new DomainError('USER_NOT_FOUND', `Account ${id} does not exist.`);
     if (!canManageAccount(actor, { orgId: user.org_id, roles: user.roles })) {
       throw new DomainError('FORBIDDEN', canManageAccountsIn(actor, user.org_id)
-        ? 'This account holds roles that only the security admin (安全管理员) may manage.'
-        : 'You may only manage accounts of your own department.');
+        ? 'This account holds roles that only the security admin may manage (该账号的角色只能由安全管理员管理).'
+        : 'You may only manage accounts of your own department (只能管理本部门账号).');
     }
     return user;
   }
@@ -124,7 +124,7 @@ export function createUsersService(deps: { db: Database; now?: () => Date }) {
       let orgId = filter.orgId;
       if (!isSecurityAdmin(actor)) {
         orgId ??= actor.orgId ?? undefined;
-        if (!orgId || !canManageAccountsIn(actor, orgId)) throw new DomainError('FORBIDDEN', 'You may only see accounts of your own department.');
+        if (!orgId || !canManageAccountsIn(actor, orgId)) throw new DomainError('FORBIDDEN', 'You may only see accounts of your own department (只能查看本部门账号).');
       }
       const { rows, total } = await identityRepository(deps.db).listUsers({ orgId, q: filter.q, limit: filter.limit ?? 50, offset: filter.offset ?? 0 });
       const at = now();
@@ -138,17 +138,17 @@ export function createUsersService(deps: { db: Database; now?: () => Date }) {
       }
       const user = await identityRepository(deps.db).findUserById(id);
       if (!user) throw new DomainError('USER_NOT_FOUND', `Account ${id} does not exist.`);
-      if (!canManageAccountsIn(actor, user.org_id)) throw new DomainError('FORBIDDEN', 'You may only see accounts of your own department.');
+      if (!canManageAccountsIn(actor, user.org_id)) throw new DomainError('FORBIDDEN', 'You may only see accounts of your own department (只能查看本部门账号).');
       return toUserView(user, now());
     },
 
     async create(actor: Actor, ctx: AuditContext, input: CreateUserInput): Promise<UserView> {
       const roles = validateRoles(input.roles);
       if (!canManageAccountsIn(actor, input.orgId ?? null)) {
-        throw new DomainError('FORBIDDEN', 'You may only create accounts in your own department.');
+        throw new DomainError('FORBIDDEN', 'You may only create accounts in your own department (只能在本部门创建账号).');
       }
       if (!canAssignRoles(actor, roles)) {
-        throw new DomainError('FORBIDDEN', 'A department admin may grant only the department roles 部门管理员 and 部门用户.');
+        throw new DomainError('FORBIDDEN', 'A department admin may grant only the department roles (部门管理员只能授予部门管理员、部门用户角色).');
       }
       const id = await createUserUnchecked(deps.db, ctx, { ...input, roles, mustChangePassword: true }, now());
       return toUserView((await identityRepository(deps.db).findUserById(id))!, now());
@@ -157,10 +157,10 @@ export function createUsersService(deps: { db: Database; now?: () => Date }) {
     async update(actor: Actor, ctx: AuditContext, id: string, patch: { displayName?: string; roles?: string[]; disabled?: boolean }): Promise<UserView> {
       const roles = patch.roles ? validateRoles(patch.roles) : undefined;
       if (roles && !canAssignRoles(actor, roles)) {
-        throw new DomainError('FORBIDDEN', 'A department admin may grant only the department roles 部门管理员 and 部门用户.');
+        throw new DomainError('FORBIDDEN', 'A department admin may grant only the department roles (部门管理员只能授予部门管理员、部门用户角色).');
       }
       if (id === actor.userId && (patch.disabled === true || roles !== undefined)) {
-        throw new DomainError('FORBIDDEN', 'You may not disable your own account or change your own roles.');
+        throw new DomainError('FORBIDDEN', 'You may not disable your own account or change your own roles (不能停用自己的账号或修改自己的角色).');
       }
       return deps.db.transaction().execute(async (trx) => {
         const repo = identityRepository(trx);

@@ -28,7 +28,7 @@ export function systemRoutes(deps: { db: Database; config: Config; startedAt: Da
         }),
       },
     }, async (request) => {
-      if (!canViewSystemStatus(actorOf(request))) throw new DomainError('FORBIDDEN', 'Only the system admin (系统管理员) sees the system status.');
+      if (!canViewSystemStatus(actorOf(request))) throw new DomainError('FORBIDDEN', 'Only the system admin sees the system status (只有系统管理员可以查看系统状态).');
       const repo = identityRepository(deps.db);
       const [migrations, orgs, users, audit] = await Promise.all([
         listMigrations(deps.db),

@@ -1,0 +1,130 @@
+/**
+ * Thin fetch wrapper for the govshare API.
+ *
+ * The console authenticates with the HttpOnly session cookie set by /auth/login; the bearer token in the
+ * login response is deliberately not kept (nothing script-readable that grants access is stored).
+ * Unsafe methods carry the CSRF token the server handed out with the session.
+ */
+
+export const API_BASE = '/api/v1';
+
+/** An error answered by the API as `{code, message}`; `body` keeps extra fields such as `lockedUntil`. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly body: Record<string, unknown>;
+
+  constructor(status: number, code: string, message: string, body: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+}
+
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+let csrfToken: string | null = null;
+let onUnauthorized: ((error: ApiError) => void) | null = null;
+let onPasswordChangeRequired: (() => void) | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Registers what happens when a request finds the session gone (the auth context sends the user to login). */
+export function setUnauthorizedHandler(handler: ((error: ApiError) => void) | null): void {
+  onUnauthorized = handler;
+}
+
+export function setPasswordChangeRequiredHandler(handler: (() => void) | null): void {
+  onPasswordChangeRequired = handler;
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export interface RequestOptions {
+  method?: string;
+  query?: Query;
+  body?: unknown;
+  /** Leave 401 to the caller instead of ending the session (used by login and the initial /auth/me). */
+  skipAuthRedirect?: boolean;
+}
+
+/** Builds `/api/v1<path>?<query>`, dropping empty query values. */
+export function apiUrl(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = (options.method ?? 'GET').toUpperCase();
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (UNSAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, options.query), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
+  }
+
+  if (response.status === 204) return undefined as T;
+
+  const text = await response.text();
+  let data: unknown = undefined;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+  }
+
+  if (!response.ok) {
+    const body = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+    const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
+    const message = typeof body.message === 'string' && body.message ? body.message : defaultMessage(response.status);
+    const error = new ApiError(response.status, code, message, body);
+    if (response.status === 401 && !options.skipAuthRedirect) onUnauthorized?.(error);
+    if (code === 'PASSWORD_CHANGE_REQUIRED') onPasswordChangeRequired?.();
+    throw error;
+  }
+  return data as T;
+}
+
+function defaultMessage(status: number): string {
+  if (status === 401) return '登录已失效，请重新登录';
+  if (status === 403) return '无权执行此操作';
+  if (status === 404) return '请求的资源不存在';
+  if (status === 429) return '请求过于频繁，请稍后再试';
+  if (status >= 500) return '服务器内部错误，请稍后再试';
+  return `请求失败（${status}）`;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query, options?: Omit<RequestOptions, 'query' | 'method'>) =>
+    request<T>(path, { ...options, method: 'GET', query }),
+  post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body' | 'method'>) =>
+    request<T>(path, { ...options, method: 'POST', body }),
+  patch: <T>(path: string, body?: unknown) => request<T>(path, { method: 'PATCH', body }),
+};
+
+/** Best Chinese message for an unknown thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return '操作失败';
+}

@@ -1,0 +1,99 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  DashboardOutlined,
+  LogoutOutlined,
+  MonitorOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
+import type { ReactNode } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useAuth, useCurrentUser } from '../auth/AuthContext';
+import { canAccess, type Area } from '../shared/access';
+import { ROLE_COLORS, roleLabel } from '../shared/roles';
+
+interface NavItem {
+  area: Area;
+  path: string;
+  label: string;
+  icon: ReactNode;
+}
+
+/** Side menu entries in display order; each is shown only to roles that may use it. */
+export const NAV_ITEMS: NavItem[] = [
+  { area: 'home', path: '/', label: '工作台', icon: <DashboardOutlined /> },
+  { area: 'orgs', path: '/orgs', label: '部门管理', icon: <ApartmentOutlined /> },
+  { area: 'users', path: '/users', label: '账号管理', icon: <TeamOutlined /> },
+  { area: 'audit', path: '/audit', label: '审计日志', icon: <AuditOutlined /> },
+  { area: 'system', path: '/system', label: '系统状态', icon: <MonitorOutlined /> },
+  { area: 'profile', path: '/profile', label: '个人中心', icon: <UserOutlined /> },
+];
+
+export function AppLayout() {
+  const user = useCurrentUser();
+  const { logout } = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+
+  async function signOut() {
+    try {
+      await logout();
+    } finally {
+      // A deliberate sign-out should not send the next user back to this user's page.
+      navigate('/login', { replace: true });
+    }
+  }
+
+  const visible = NAV_ITEMS.filter((item) => canAccess(user.roles, item.area));
+  const items: MenuProps['items'] = visible.map((item) => ({
+    key: item.path,
+    icon: item.icon,
+    label: (
+      <Link to={item.path} data-testid={`menu-${item.area}`}>
+        {item.label}
+      </Link>
+    ),
+  }));
+  const selected = visible
+    .filter((item) => (item.path === '/' ? location.pathname === '/' : location.pathname.startsWith(item.path)))
+    .map((item) => item.path);
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header className="app-header">
+        <Link to="/" className="app-brand">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          <span>政务信息资源共享交换平台</span>
+        </Link>
+        <Space size="middle" className="app-user" data-testid="header-user">
+          <span>
+            <UserOutlined /> <span data-testid="header-display-name">{user.displayName}</span>
+          </span>
+          <Typography.Text style={{ color: 'rgba(255,255,255,0.75)' }} data-testid="header-org">
+            {user.orgName}
+          </Typography.Text>
+          <span data-testid="header-roles">
+            {user.roles.map((role) => (
+              <Tag key={role} color={ROLE_COLORS[role]} style={{ marginInlineEnd: 4 }}>
+                {roleLabel(role)}
+              </Tag>
+            ))}
+          </span>
+          <Button type="text" icon={<LogoutOutlined />} onClick={() => void signOut()} className="app-logout" data-testid="logout">
+            退出登录
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout>
+        <Layout.Sider width={208} theme="light" breakpoint="lg" collapsedWidth={64} className="app-sider">
+          <Menu mode="inline" selectedKeys={selected} items={items} data-testid="side-menu" style={{ borderInlineEnd: 0 }} />
+        </Layout.Sider>
+        <Layout.Content className="app-content">
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
