@@ -1,6 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { DEMO_PASSWORD, loadDemoData } from '../../src/demo/demo-data.js';
+import { DEMO_PASSWORD } from '../../src/demo/demo-data.js';
 import { createTestDatabase } from './test-db.js';
 
 export { DEMO_PASSWORD };
@@ -11,15 +12,17 @@ export interface TestAppOptions {
   /** A movable clock for lockout and timeout tests. */
   now?: () => Date;
   config?: (config: Config) => Config;
+  /** Adds routes before the app is sealed (for tests of the HTTP plumbing itself). */
+  extend?: (app: FastifyInstance) => void;
 }
 
 /** The app on a fresh database, for `app.inject()`. */
 export async function createTestApp(options: TestAppOptions = {}) {
-  const database = await createTestDatabase();
+  const database = await createTestDatabase({ demo: options.demo });
   let config: Config = { ...loadConfig({}), logLevel: 'silent', database: database.config };
   if (options.config) config = options.config(config);
-  if (options.demo !== false) await loadDemoData(database.db);
   const app = await buildApp(config, { db: database.db, now: options.now });
+  options.extend?.(app);
   await app.ready();
 
   /** Signs in through the API and returns the bearer token. */

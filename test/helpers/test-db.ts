@@ -1,21 +1,27 @@
-import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../src/config.js';
-import { openDatabase, type DatabaseHandle } from '../../src/platform/db/database.js';
+import { loadDemoData } from '../../src/demo/demo-data.js';
+import { openDatabase, PGLITE_OPTIONS, wrapPglite, type DatabaseHandle } from '../../src/platform/db/database.js';
 import { migrateToLatest } from '../../src/platform/db/migrator.js';
 
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
 /**
- * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database on the
- * PostgreSQL server named by GOVSHARE_TEST_DATABASE_URL (dropped again on close).
+ * A fresh, migrated database for one test, with the demo data unless `demo` is false: in-memory
+ * PGlite by default, or a new database on the PostgreSQL server named by GOVSHARE_TEST_DATABASE_URL
+ * (dropped again on close).
  */
-export async function createTestDatabase(): Promise<DatabaseHandle & { config: DatabaseConfig }> {
+export async function createTestDatabase(options: { demo?: boolean } = {}): Promise<DatabaseHandle & { config: DatabaseConfig }> {
+  const demo = options.demo !== false;
   const serverUrl = process.env.GOVSHARE_TEST_DATABASE_URL;
-  if (!serverUrl) {
-    const config: DatabaseConfig = { kind: 'pglite', dataDir: 'memory://' };
-    const handle = await openDatabase(config);
-    await migrateToLatest(handle.db);
-    return { ...handle, config };
-  }
+  if (!serverUrl) return openPgliteFromTemplate(demo);
+
   const name = `govshare_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -26,6 +32,7 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { config: D
   const config: DatabaseConfig = { kind: 'postgres', url: url.toString() };
   const handle = await openDatabase(config);
   await migrateToLatest(handle.db);
+  if (demo) await loadDemoData(handle.db);
   return {
     ...handle,
     config,
@@ -37,4 +44,39 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { config: D
       await dropper.end();
     },
   };
+}
+
+/**
+ * Creating PGlite, migrating and loading demo data costs about 2 s; loading a dump of the result
+ * costs well under 1 s. The dump is cached in the temp folder, keyed by the migration and demo-data
+ * sources, so a changed migration builds a new one.
+ */
+async function openPgliteFromTemplate(demo: boolean): Promise<DatabaseHandle & { config: DatabaseConfig }> {
+  const config: DatabaseConfig = { kind: 'pglite', dataDir: 'memory://' };
+  const file = path.join(os.tmpdir(), `govshare-test-template-${templateKey()}-${demo ? 'demo' : 'empty'}.tar`);
+  if (existsSync(file)) {
+    const pglite = await PGlite.create('memory://', { ...PGLITE_OPTIONS, loadDataDir: new Blob([readFileSync(file)]) });
+    return { ...wrapPglite(pglite), config };
+  }
+  const pglite = await PGlite.create('memory://', PGLITE_OPTIONS);
+  const handle = wrapPglite(pglite);
+  await migrateToLatest(handle.db);
+  if (demo) await loadDemoData(handle.db);
+  const dump = await pglite.dumpDataDir('none');
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(temp, Buffer.from(await dump.arrayBuffer()));
+  renameSync(temp, file); // atomic: parallel workers never read a half-written template
+  return { ...handle, config };
+}
+
+let cachedKey: string | undefined;
+function templateKey(): string {
+  if (cachedKey) return cachedKey;
+  const hash = createHash('sha256');
+  const migrationsDir = path.join(repoRoot, 'src', 'migrations');
+  for (const name of readdirSync(migrationsDir).sort()) hash.update(name).update(readFileSync(path.join(migrationsDir, name)));
+  hash.update(readFileSync(path.join(repoRoot, 'src', 'demo', 'demo-data.ts')));
+  hash.update(readFileSync(path.join(repoRoot, 'demo', 'orgs.csv')));
+  cachedKey = hash.digest('hex').slice(0, 16);
+  return cachedKey;
 }

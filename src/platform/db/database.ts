@@ -18,15 +18,19 @@ export interface DatabaseHandle {
 const INT8 = 20;
 const DATE = 1082;
 
+export const PGLITE_OPTIONS = { parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v } };
+
+/** Puts Kysely over an open PGlite instance; closing the handle closes PGlite. */
+export function wrapPglite(pglite: PGlite): DatabaseHandle {
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
 /** Opens PGlite (a data directory, or `memory://`) or a PostgreSQL pool, behind one Kysely instance. */
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   if (config.kind === 'pglite') {
     if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true });
-    const pglite = await PGlite.create(config.dataDir, {
-      parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v },
-    });
-    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-    return { db, kind: 'pglite', close: () => db.destroy() };
+    return wrapPglite(await PGlite.create(config.dataDir, PGLITE_OPTIONS));
   }
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') => {
