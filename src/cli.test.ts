@@ -10,9 +10,8 @@ import { openDatabase } from './platform/db/database.js';
 /** An environment pointing the CLI at a fresh database: a PGlite data dir, or a PostgreSQL test database. */
 async function cliDatabase() {
   if (process.env.GOVSHARE_TEST_DATABASE_URL) {
-    const handle = await createTestDatabase();
-    await handle.db.destroy().catch(() => {});
-    return { env: { DATABASE_URL: (handle.config as { url: string }).url }, config: handle.config, cleanup: () => handle.close().catch(() => {}) };
+    const handle = await createTestDatabase({ demo: false });
+    return { env: { DATABASE_URL: (handle.config as { url: string }).url }, config: handle.config, cleanup: () => handle.close() };
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'govshare-cli-'));
   return { env: { GOVSHARE_DATA_DIR: dir }, config: { kind: 'pglite' as const, dataDir: dir }, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
