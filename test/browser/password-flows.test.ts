@@ -1,32 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../helpers/test-app.js';
-import { chooseOption, launchBrowser, login, logout, menuTexts, openConsole, submitLogin, uniqueSuffix } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { setupConsoleHarness } from './console-harness.js';
+import { chooseOption, login, logout, menuTexts, submitLogin, uniqueSuffix } from './support.js';
 
-let server: { url: string; close(): Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ demo: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-async function inFreshContext(name: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const { context, page } = await openConsole(browser, server.url);
-  try {
-    await body(page);
-  } catch (error) {
-    await page.screenshot({ path: `/tmp/govshare-browser-${name}-failure.png`, fullPage: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    await context.close();
-  }
-}
+const { inFreshContext } = setupConsoleHarness();
 
 describe('password flows', () => {
   it('forces a new account to change its initial password before anything else', async () => {

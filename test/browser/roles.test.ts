@@ -1,34 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../helpers/test-app.js';
-import { chooseOption, launchBrowser, login, menuTexts, openConsole, uniqueSuffix } from './support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { setupConsoleHarness } from './console-harness.js';
+import { chooseOption, menuTexts, uniqueSuffix } from './support.js';
 
-let server: { url: string; close(): Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ demo: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Runs `body` in a fresh browser context; keeps a screenshot under /tmp when it fails. */
-async function asUser(username: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const { context, page } = await openConsole(browser, server.url);
-  try {
-    await login(page, username);
-    await body(page);
-  } catch (error) {
-    await page.screenshot({ path: `/tmp/govshare-browser-${username}-failure.png`, fullPage: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    await context.close();
-  }
-}
+/** Each test signs in as one demo account in a fresh browser context. */
+const { asUser } = setupConsoleHarness();
 
 async function expectForbidden(page: Page, path: string): Promise<void> {
   await page.goto(path);

@@ -1,10 +1,12 @@
 import { DownloadOutlined, ReloadOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { AuditEvent, AuditVerifyResult } from '../api/types';
 import { describeError } from '../shared/errors';
 import { formatTime } from '../shared/format';
+import { MessageAlert } from '../shared/MessageAlert';
+import { useRemoteData } from '../shared/useRemoteData';
 import { AUDIT_ACTION_LABELS, auditActionLabel, auditApi, type AuditFilters } from './audit-api';
 
 const PAGE_SIZE = 20;
@@ -49,28 +51,12 @@ export function AuditPage() {
   const [form] = Form.useForm<FilterValues>();
   const [filters, setFilters] = useState<AuditFilters>({});
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: AuditEvent[]; total: number }>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
   const [verifyError, setVerifyError] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setData(await auditApi.list(filters, PAGE_SIZE, (page - 1) * PAGE_SIZE));
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setLoading(false);
-    }
-  }, [filters, page]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const fetchPage = useCallback(() => auditApi.list(filters, PAGE_SIZE, (page - 1) * PAGE_SIZE), [filters, page]);
+  const { data, loading, error, reload: load } = useRemoteData(fetchPage, { items: [], total: 0 });
 
   async function runVerify() {
     setVerifying(true);
@@ -211,8 +197,8 @@ export function AuditPage() {
           }
         />
       )}
-      {verifyError && <Alert type="error" showIcon title={verifyError} style={{ marginBottom: 16 }} />}
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <MessageAlert message={verifyError} />
+      <MessageAlert message={error} />
       <Table<AuditEvent>
         rowKey="id"
         columns={columns}

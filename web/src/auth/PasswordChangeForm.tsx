@@ -1,7 +1,8 @@
 import { Alert, Button, Form, Input } from 'antd';
-import { useState } from 'react';
 import { ErrorAlert } from '../shared/ErrorAlert';
-import { PASSWORD_POLICY_TEXT, passwordPolicyError } from '../shared/password-policy';
+import { NewPasswordFields } from '../shared/NewPasswordFields';
+import { PASSWORD_POLICY_TEXT } from '../shared/password-policy';
+import { useSubmit } from '../shared/useSubmit';
 import { authApi } from './auth-api';
 
 interface Values {
@@ -13,21 +14,14 @@ interface Values {
 /** Old / new / confirm password form used by the forced change page and the profile page. */
 export function PasswordChangeForm({ onChanged, submitText = '修改密码' }: { onChanged(): void | Promise<void>; submitText?: string }) {
   const [form] = Form.useForm<Values>();
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submitting, error, run } = useSubmit();
 
-  async function submit(values: Values) {
-    setSubmitting(true);
-    setError(null);
-    try {
+  function submit(values: Values) {
+    return run(async () => {
       await authApi.changePassword(values.oldPassword, values.newPassword);
       form.resetFields();
       await onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setSubmitting(false);
-    }
+    });
   }
 
   return (
@@ -37,38 +31,7 @@ export function PasswordChangeForm({ onChanged, submitText = '修改密码' }: {
       <Form.Item label="原密码" name="oldPassword" rules={[{ required: true, message: '请输入原密码' }]}>
         <Input.Password autoComplete="current-password" data-testid="old-password" />
       </Form.Item>
-      <Form.Item
-        label="新密码"
-        name="newPassword"
-        extra={PASSWORD_POLICY_TEXT}
-        rules={[
-          { required: true, message: '请输入新密码' },
-          {
-            validator: (_, value: string | undefined) => {
-              const problem = value ? passwordPolicyError(value) : null;
-              return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
-            },
-          },
-        ]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="new-password" />
-      </Form.Item>
-      <Form.Item
-        label="确认新密码"
-        name="confirmPassword"
-        dependencies={['newPassword']}
-        rules={[
-          { required: true, message: '请再次输入新密码' },
-          ({ getFieldValue }) => ({
-            validator: (_, value: string | undefined) =>
-              !value || value === getFieldValue('newPassword')
-                ? Promise.resolve()
-                : Promise.reject(new Error('两次输入的新密码不一致')),
-          }),
-        ]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="confirm-password" />
-      </Form.Item>
+      <NewPasswordFields name="newPassword" testId="new-password" confirm={{ name: 'confirmPassword', testId: 'confirm-password' }} />
       <Form.Item>
         <Button type="primary" htmlType="submit" loading={submitting} data-testid="password-submit">
           {submitText}

@@ -1,8 +1,9 @@
 import { Form, Input, Modal, Select, TreeSelect } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { Org, OrgLevel } from '../api/types';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { ORG_LEVEL_LABELS } from '../shared/roles';
+import { useSubmit } from '../shared/useSubmit';
 import { buildOrgTree, descendantIds, identityApi, type OrgNode } from './identity-api';
 import { RegionSelect } from './RegionSelect';
 
@@ -44,12 +45,11 @@ interface Props {
 
 export function OrgFormModal({ open, editing, orgs, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submitting: saving, error, clearError, runValidated } = useSubmit();
 
   useEffect(() => {
     if (!open) return;
-    setError(null);
+    clearError();
     form.resetFields();
     if (editing) {
       form.setFieldsValue({
@@ -60,23 +60,15 @@ export function OrgFormModal({ open, editing, orgs, onClose, onSaved }: Props) {
         level: editing.level,
       });
     }
-  }, [open, editing, form]);
+  }, [open, editing, form, clearError]);
 
   const parentOptions = useMemo(
     () => toTreeOptions(buildOrgTree(orgs), editing ? descendantIds(orgs, editing.id) : new Set()),
     [orgs, editing],
   );
 
-  async function submit() {
-    let values: Values;
-    try {
-      values = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    setError(null);
-    try {
+  function submit() {
+    return runValidated(form, async (values) => {
       const saved = editing
         ? await identityApi.updateOrg(editing.id, {
             name: values.name.trim(),
@@ -92,11 +84,7 @@ export function OrgFormModal({ open, editing, orgs, onClose, onSaved }: Props) {
             level: values.level,
           });
       onSaved(saved);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setSaving(false);
-    }
+    });
   }
 
   return (

@@ -1,11 +1,12 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Input, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Org } from '../api/types';
 import { useCurrentUser } from '../auth/AuthContext';
 import { hasRole } from '../shared/access';
-import { describeError } from '../shared/errors';
+import { MessageAlert } from '../shared/MessageAlert';
 import { ORG_LEVEL_LABELS } from '../shared/roles';
+import { useRemoteData } from '../shared/useRemoteData';
 import { buildOrgTree, identityApi, type OrgNode } from './identity-api';
 import { OrgFormModal } from './OrgFormModal';
 
@@ -13,27 +14,9 @@ export function OrgsPage() {
   const user = useCurrentUser();
   const { message } = App.useApp();
   const canEdit = hasRole(user.roles, 'platform_admin');
-  const [orgs, setOrgs] = useState<Org[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const { data: orgs, loading, error, reload: load } = useRemoteData(identityApi.listOrgs, []);
   const [keyword, setKeyword] = useState('');
   const [modal, setModal] = useState<{ open: boolean; editing: Org | null }>({ open: false, editing: null });
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setOrgs(await identityApi.listOrgs());
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const data = useMemo(() => {
     const kw = keyword.trim().toLowerCase();
@@ -95,7 +78,7 @@ export function OrgsPage() {
       {!canEdit && (
         <Alert type="info" showIcon title="部门信息由平台管理员维护，您可以查看部门结构。" style={{ marginBottom: 16 }} />
       )}
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <MessageAlert message={error} />
       <Table<OrgNode>
         rowKey="id"
         columns={columns}

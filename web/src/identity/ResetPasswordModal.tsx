@@ -1,40 +1,28 @@
-import { Alert, Form, Input, Modal } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Form, Modal } from 'antd';
+import { useEffect } from 'react';
 import type { User } from '../api/types';
 import { ErrorAlert } from '../shared/ErrorAlert';
-import { PASSWORD_POLICY_TEXT, passwordPolicyError } from '../shared/password-policy';
+import { NewPasswordFields } from '../shared/NewPasswordFields';
+import { useSubmit } from '../shared/useSubmit';
 import { identityApi } from './identity-api';
 
 export function ResetPasswordModal({ user, onClose, onDone }: { user: User | null; onClose(): void; onDone(): void }) {
   const [form] = Form.useForm<{ password: string }>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submitting: saving, error, clearError, runValidated } = useSubmit();
 
   useEffect(() => {
     if (user) {
       form.resetFields();
-      setError(null);
+      clearError();
     }
-  }, [user, form]);
+  }, [user, form, clearError]);
 
   async function submit() {
     if (!user) return;
-    let values: { password: string };
-    try {
-      values = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    setError(null);
-    try {
+    await runValidated(form, async (values) => {
       await identityApi.resetPassword(user.id, values.password);
       onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setSaving(false);
-    }
+    });
   }
 
   return (
@@ -53,22 +41,7 @@ export function ResetPasswordModal({ user, onClose, onDone }: { user: User | nul
       <Alert type="warning" showIcon title="重置后该账号须在下次登录时修改密码。" style={{ marginBottom: 16 }} />
       <ErrorAlert error={error} />
       <Form form={form} layout="vertical">
-        <Form.Item
-          label="新密码"
-          name="password"
-          extra={PASSWORD_POLICY_TEXT}
-          rules={[
-            { required: true, message: '请输入新密码' },
-            {
-              validator: (_, value: string | undefined) => {
-                const problem = value ? passwordPolicyError(value) : null;
-                return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
-              },
-            },
-          ]}
-        >
-          <Input.Password autoComplete="new-password" data-testid="reset-password-input" />
-        </Form.Item>
+        <NewPasswordFields name="password" testId="reset-password-input" />
       </Form>
     </Modal>
   );

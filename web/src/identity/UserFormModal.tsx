@@ -1,9 +1,11 @@
 import { Checkbox, Form, Input, Modal, Select } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { Org, Role, User } from '../api/types';
 import { ErrorAlert } from '../shared/ErrorAlert';
-import { PASSWORD_POLICY_TEXT, passwordPolicyError } from '../shared/password-policy';
+import { NewPasswordFields } from '../shared/NewPasswordFields';
+import { PASSWORD_POLICY_TEXT } from '../shared/password-policy';
 import { ROLE_LABELS, SEPARATED_ROLES } from '../shared/roles';
+import { useSubmit } from '../shared/useSubmit';
 import { identityApi } from './identity-api';
 
 interface Values {
@@ -29,30 +31,21 @@ interface Props {
 
 export function UserFormModal({ open, editing, orgs, grantableRoles, fixedOrgId, onClose, onSaved }: Props) {
   const [form] = Form.useForm<Values>();
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { submitting: saving, error, clearError, runValidated } = useSubmit();
 
   useEffect(() => {
     if (!open) return;
-    setError(null);
+    clearError();
     form.resetFields();
     if (editing) {
       form.setFieldsValue({ username: editing.username, displayName: editing.displayName, orgId: editing.orgId, roles: editing.roles });
     } else {
       form.setFieldsValue({ orgId: fixedOrgId ?? undefined, roles: grantableRoles.includes('dept_user') ? ['dept_user'] : [] });
     }
-  }, [open, editing, fixedOrgId, grantableRoles, form]);
+  }, [open, editing, fixedOrgId, grantableRoles, form, clearError]);
 
-  async function submit() {
-    let values: Values;
-    try {
-      values = await form.validateFields();
-    } catch {
-      return;
-    }
-    setSaving(true);
-    setError(null);
-    try {
+  function submit() {
+    return runValidated(form, async (values) => {
       const saved = editing
         ? await identityApi.updateUser(editing.id, { displayName: values.displayName.trim(), roles: values.roles })
         : await identityApi.createUser({
@@ -63,11 +56,7 @@ export function UserFormModal({ open, editing, orgs, grantableRoles, fixedOrgId,
             password: values.password,
           });
       onSaved(saved);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setSaving(false);
-    }
+    });
   }
 
   // Roles the account already holds but this manager may not grant stay visible (and untouchable).
@@ -135,22 +124,13 @@ export function UserFormModal({ open, editing, orgs, grantableRoles, fixedOrgId,
           <Checkbox.Group options={roleOptions} data-testid="user-roles" />
         </Form.Item>
         {!editing && (
-          <Form.Item
-            label="初始密码"
+          <NewPasswordFields
             name="password"
+            testId="user-password"
+            label="初始密码"
+            requiredMessage="请输入初始密码"
             extra={`${PASSWORD_POLICY_TEXT}；账号首次登录时须修改密码`}
-            rules={[
-              { required: true, message: '请输入初始密码' },
-              {
-                validator: (_, value: string | undefined) => {
-                  const problem = value ? passwordPolicyError(value) : null;
-                  return problem ? Promise.reject(new Error(problem)) : Promise.resolve();
-                },
-              },
-            ]}
-          >
-            <Input.Password autoComplete="new-password" data-testid="user-password" />
-          </Form.Item>
+          />
         )}
       </Form>
     </Modal>

@@ -7,7 +7,9 @@ import { useCurrentUser } from '../auth/AuthContext';
 import { hasRole } from '../shared/access';
 import { describeError } from '../shared/errors';
 import { formatTime } from '../shared/format';
+import { MessageAlert } from '../shared/MessageAlert';
 import { ALL_ROLES, DEPT_GRANTABLE_ROLES, ROLE_COLORS, roleLabel } from '../shared/roles';
+import { useRemoteData } from '../shared/useRemoteData';
 import { identityApi } from './identity-api';
 import { ResetPasswordModal } from './ResetPasswordModal';
 import { UserFormModal } from './UserFormModal';
@@ -30,9 +32,6 @@ export function UsersPage() {
   const [orgFilter, setOrgFilter] = useState<string | undefined>(undefined);
   const [keyword, setKeyword] = useState('');
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<{ items: User[]; total: number }>({ items: [], total: 0 });
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
   const [modal, setModal] = useState<{ open: boolean; editing: User | null }>({ open: false, editing: null });
   const [resetting, setResetting] = useState<User | null>(null);
 
@@ -40,28 +39,17 @@ export function UsersPage() {
     identityApi.listOrgs().then(setOrgs, () => setOrgs([]));
   }, []);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setData(
-        await identityApi.listUsers({
-          orgId: isSecAdmin ? orgFilter : undefined,
-          q: keyword.trim() || undefined,
-          limit: PAGE_SIZE,
-          offset: (page - 1) * PAGE_SIZE,
-        }),
-      );
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setLoading(false);
-    }
-  }, [isSecAdmin, orgFilter, keyword, page]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const fetchPage = useCallback(
+    () =>
+      identityApi.listUsers({
+        orgId: isSecAdmin ? orgFilter : undefined,
+        q: keyword.trim() || undefined,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      }),
+    [isSecAdmin, orgFilter, keyword, page],
+  );
+  const { data, loading, error, reload: load } = useRemoteData(fetchPage, { items: [], total: 0 });
 
   async function runAction(action: () => Promise<unknown>, success: string) {
     try {
@@ -205,7 +193,7 @@ export function UsersPage() {
           style={{ marginBottom: 16 }}
         />
       )}
-      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <MessageAlert message={error} />
       <Table<User>
         rowKey="id"
         columns={columns}

@@ -1,36 +1,20 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Row, Skeleton, Statistic, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { Button, Card, Col, Descriptions, Row, Skeleton, Statistic, Table, Tag } from 'antd';
 import { api } from '../api/client';
 import type { SystemStatus } from '../api/types';
-import { describeError } from '../shared/errors';
 import { formatDuration, formatTime } from '../shared/format';
+import { MessageAlert } from '../shared/MessageAlert';
+import { useRemoteData } from '../shared/useRemoteData';
 
 const DATABASE_LABELS: Record<SystemStatus['database'], string> = {
   pglite: 'PGlite（内嵌数据库）',
   postgres: 'PostgreSQL',
 };
 
+const fetchStatus = () => api.get<SystemStatus>('/system/status');
+
 export function SystemStatusPage() {
-  const [status, setStatus] = useState<SystemStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setStatus(await api.get<SystemStatus>('/system/status'));
-    } catch (e) {
-      setError(describeError(e));
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: status, loading, error, reload: load } = useRemoteData<SystemStatus | null>(fetchStatus, null);
 
   return (
     <div data-testid="system-page">
@@ -42,7 +26,7 @@ export function SystemStatusPage() {
           </Button>
         }
       >
-        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+        <MessageAlert message={error} />
         {!status && loading && <Skeleton active />}
         {status && (
           <>
