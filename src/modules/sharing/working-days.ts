@@ -56,8 +56,8 @@ export function workingDayDeadline(submittedAt: Date, n: number, calendar: Worki
 }
 
 /**
- * Working days left from `now` until `deadline`, counting today if it is a working day; 0 on the due
- * day itself after… never: negative once overdue (-1 on the first working day after the deadline).
+ * Working days left from `now` until `deadline`, counting today if it is a working day (so 1 on the
+ * due day); negative once overdue (-1 on the first working day after the deadline).
  */
 export function workingDaysLeft(now: Date, deadline: Date, calendar: WorkingCalendar): number {
   const today = cstDate(now);
