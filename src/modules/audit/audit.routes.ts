@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { actorOf, auditContextOf } from '../../platform/http/request-context.js';
 import { Paging, responses } from '../../platform/http/schemas.js';
 import type { AuditService } from './audit.service.js';
+import { AUDIT_ACTION_LABELS } from './audit.types.js';
 
 const Filters = {
   q: Type.Optional(Type.String({ maxLength: 200, description: 'keyword in action, actor, target, detail or address' })),
@@ -48,6 +49,16 @@ export function auditRoutes(audit: AuditService): FastifyPluginAsyncTypebox {
         .header('content-type', file.contentType)
         .header('content-disposition', `attachment; filename="${file.filename}"`)
         .send(file.body);
+    });
+
+    app.get('/audit/actions', {
+      schema: {
+        tags, summary: 'Every audited action with its Chinese label (安全审计员 only)',
+        response: responses({ 200: Type.Object({ items: Type.Array(Type.Object({ action: Type.String(), label: Type.String() })) }) }),
+      },
+    }, async (request) => {
+      audit.assertAuditor(actorOf(request));
+      return { items: Object.entries(AUDIT_ACTION_LABELS).map(([action, label]) => ({ action, label })) };
     });
 
     app.get('/audit/verify', {

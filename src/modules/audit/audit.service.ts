@@ -118,6 +118,8 @@ export function createAuditService(deps: { db: Database; retentionDays: number; 
   };
 
   return {
+    assertAuditor,
+
     async search(actor: Actor, filters: AuditFilters) {
       assertAuditor(actor);
       const { rows, total } = await auditRepository(deps.db).search(filters);

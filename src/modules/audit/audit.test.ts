@@ -30,6 +30,14 @@ describe('audit trail access', () => {
     }
   });
 
+  it('names every audited action in Chinese, for the auditor', async () => {
+    t = await createTestApp();
+    const res = await t.call(await t.login('auditor'), 'GET', '/api/v1/audit/actions');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().items).toEqual(expect.arrayContaining([{ action: 'auth.locked', label: '账号锁定' }]));
+    expect((await t.call(await t.login('gaj_admin'), 'GET', '/api/v1/audit/actions')).statusCode).toBe(403);
+  });
+
   it('has no API that writes or deletes events', async () => {
     t = await createTestApp();
     const auditor = await t.login('auditor');

@@ -1,25 +1,45 @@
-/** Every audited action. Later modules add theirs here, so the auditor's filter lists them all. */
-export const AUDIT_ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.locked',
-  'auth.logout',
-  'auth.password_changed',
-  'user.created',
-  'user.updated',
-  'user.roles_changed',
-  'user.password_reset',
-  'user.unlocked',
-  'user.disabled',
-  'user.enabled',
-  'org.created',
-  'org.updated',
-  'audit.exported',
-  'audit.pruned',
-  'access.denied',
-] as const;
+/**
+ * Every audited action with the label the auditor sees (审计日志). A module adds its actions here, so the
+ * console's filter and table name them all without a copy of this list.
+ */
+export const AUDIT_ACTION_LABELS = {
+  'auth.login': '登录成功',
+  'auth.login_failed': '登录失败',
+  'auth.locked': '账号锁定',
+  'auth.logout': '退出登录',
+  'auth.password_changed': '修改密码',
+  'user.created': '创建账号',
+  'user.updated': '修改账号',
+  'user.roles_changed': '变更角色',
+  'user.password_reset': '重置密码',
+  'user.unlocked': '解锁账号',
+  'user.disabled': '禁用账号',
+  'user.enabled': '启用账号',
+  'org.created': '新增部门',
+  'org.updated': '修改部门',
+  'audit.exported': '导出审计日志',
+  'audit.pruned': '清理审计日志',
+  'access.denied': '拒绝访问',
+  'census.system_created': '新增信息系统',
+  'census.system_updated': '修改信息系统',
+  'census.system_deleted': '删除信息系统',
+  'census.resource_linked': '关联信息资源',
+  'census.resource_unlinked': '取消关联信息资源',
+  'census.imported': '导入普查表',
+  'census.exported': '导出普查表',
+  'catalog.resource_created': '新建信息资源',
+  'catalog.version_created': '生成新版本',
+  'catalog.version_updated': '修改资源草稿',
+  'catalog.submitted': '提交目录审核',
+  'catalog.approved': '目录审核通过',
+  'catalog.returned': '目录退回修改',
+  'catalog.retired': '资源下架',
+  'catalog.imported': '导入目录',
+  'catalog.exported': '导出目录',
+} as const satisfies Record<string, string>;
 
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
+export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_LABELS) as AuditAction[];
 
 /** Who did it and from where; null actor for anonymous actions (a failed login). */
 export interface AuditContext {
@@ -29,7 +49,7 @@ export interface AuditContext {
 
 export interface AuditEventInput {
   action: AuditAction;
-  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route';
+  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog';
   targetId?: string;
   /** Facts an auditor needs; never passwords, tokens or personal data beyond names. */
   detail?: Record<string, unknown>;

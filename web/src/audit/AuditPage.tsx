@@ -1,13 +1,13 @@
 import { DownloadOutlined, ReloadOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import type { AuditEvent, AuditVerifyResult } from '../api/types';
 import { describeError } from '../shared/errors';
 import { formatTime } from '../shared/format';
 import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
-import { AUDIT_ACTION_LABELS, auditActionLabel, auditApi, type AuditFilters } from './audit-api';
+import { auditApi, fetchAuditActions, type AuditFilters } from './audit-api';
 
 const PAGE_SIZE = 20;
 
@@ -57,6 +57,8 @@ export function AuditPage() {
 
   const fetchPage = useCallback(() => auditApi.list(filters, PAGE_SIZE, (page - 1) * PAGE_SIZE), [filters, page]);
   const { data, loading, error, reload: load } = useRemoteData(fetchPage, { items: [], total: 0 });
+  const { data: actions } = useRemoteData(fetchAuditActions, []);
+  const actionLabels = useMemo(() => new Map(actions.map((a) => [a.action, a.label])), [actions]);
 
   async function runVerify() {
     setVerifying(true);
@@ -81,7 +83,7 @@ export function AuditPage() {
       width: 150,
       render: (v: string) => (
         <Tooltip title={v}>
-          <Tag color={actionColor(v)}>{auditActionLabel(v)}</Tag>
+          <Tag color={actionColor(v)}>{actionLabels.get(v) ?? v}</Tag>
         </Tooltip>
       ),
     },
@@ -139,7 +141,7 @@ export function AuditPage() {
             allowClear
             placeholder="全部操作"
             style={{ width: 180 }}
-            options={Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label: `${label}（${value}）` }))}
+            options={actions.map(({ action, label }) => ({ value: action, label: `${label}（${action}）` }))}
             showSearch={{ optionFilterProp: 'label' }}
             data-testid="audit-action"
           />

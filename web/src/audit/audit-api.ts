@@ -17,27 +17,10 @@ export const auditApi = {
   exportUrl: (filters: AuditFilters, format: 'csv' | 'xlsx') => apiUrl('/audit/export', { format, ...filters } as Query),
 };
 
-/** Chinese labels of the audit action names of the contract. */
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
-  'auth.login': '登录成功',
-  'auth.login_failed': '登录失败',
-  'auth.locked': '账号锁定',
-  'auth.logout': '退出登录',
-  'auth.password_changed': '修改密码',
-  'user.created': '创建账号',
-  'user.updated': '修改账号',
-  'user.roles_changed': '变更角色',
-  'user.password_reset': '重置密码',
-  'user.unlocked': '解锁账号',
-  'user.disabled': '禁用账号',
-  'user.enabled': '启用账号',
-  'org.created': '新增部门',
-  'org.updated': '修改部门',
-  'audit.exported': '导出审计日志',
-  'audit.pruned': '清理审计日志',
-  'access.denied': '拒绝访问',
-};
-
-export function auditActionLabel(action: string): string {
-  return AUDIT_ACTION_LABELS[action] ?? action;
+export interface AuditActionLabel {
+  action: string;
+  label: string;
 }
+
+/** The audited actions and their Chinese labels, as the server defines them. */
+export const fetchAuditActions = () => api.get<{ items: AuditActionLabel[] }>('/audit/actions').then((r) => r.items);
