@@ -10,6 +10,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
 import { auditRoutes, createAuditService, recordAuditEvent } from './modules/audit/index.js';
+import { catalogRoutes, createCatalogService } from './modules/catalog/index.js';
+import { censusRoutes, createCensusService } from './modules/census/index.js';
+import { createNotificationsService, notificationsRoutes } from './modules/notifications/index.js';
+import { createSharingService, sharingRoutes } from './modules/sharing/index.js';
 import {
   authRoutes, createAuthService, createOrgsService, createUsersService, orgsRoutes, SESSION_COOKIE, usersRoutes,
 } from './modules/identity/index.js';
@@ -37,6 +41,10 @@ export function createServices(config: Config, deps: AppDeps) {
     users: createUsersService({ db, now }),
     orgs: createOrgsService({ db, now }),
     audit: createAuditService({ db, retentionDays: config.audit.retentionDays, now }),
+    catalog: createCatalogService({ db, now }),
+    census: createCensusService({ db, now }),
+    sharing: createSharingService({ db, now }),
+    notifications: createNotificationsService({ db, now }),
   };
 }
 
@@ -143,7 +151,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await api.register(orgsRoutes(services.orgs));
     await api.register(usersRoutes(services.users));
     await api.register(auditRoutes(services.audit));
+    await api.register(catalogRoutes(services.catalog));
     await api.register(systemRoutes({ db: deps.db, config, startedAt }));
+    await api.register(censusRoutes(services.census));
+    await api.register(sharingRoutes(services.sharing));
+    await api.register(notificationsRoutes(services.notifications));
   }, { prefix: '/api/v1' });
 
   // The console: static files, and index.html for client-side routes.

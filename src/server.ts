@@ -23,10 +23,11 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('://[::1]', '://localhost');
 
-  // Housekeeping: idle sessions hourly; audit retention daily.
+  // Housekeeping: idle sessions hourly; audit retention daily; sharing deadlines and grant expiry every 10 minutes.
   const maintenance = [
     setInterval(() => void app.services.auth.sweepSessions().catch((err) => logger.error({ module: 'identity', err }, 'session sweep failed')), 3_600_000),
     setInterval(() => void app.services.audit.prune({ actor: null, ip: null }).catch((err) => logger.error({ module: 'audit', err }, 'audit pruning failed')), 86_400_000),
+    setInterval(() => void app.services.sharing.runJobs().catch((err) => logger.error({ module: 'sharing', err }, 'sharing deadline job failed')), 600_000),
   ];
   maintenance.forEach((t) => t.unref());
 

@@ -3,6 +3,16 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AuditPage } from './audit/AuditPage';
 import { useAuth } from './auth/AuthContext';
 import { ChangePasswordPage } from './auth/ChangePasswordPage';
+import { CatalogImportPage } from './catalog/CatalogImportPage';
+import { DepartmentCatalogPage } from './catalog/DepartmentCatalogPage';
+import { ResourceDetailPage } from './catalog/ResourceDetailPage';
+import { ResourceEditorPage } from './catalog/ResourceEditorPage';
+import { ReviewQueuePage } from './catalog/ReviewQueuePage';
+import { SharedCatalogPage } from './catalog/SharedCatalogPage';
+import { CensusCandidatesPage } from './census/CensusCandidatesPage';
+import { CensusDetailPage } from './census/CensusDetailPage';
+import { CensusFormPage } from './census/CensusFormPage';
+import { CensusListPage } from './census/CensusListPage';
 import { LoginPage } from './auth/LoginPage';
 import { RequireArea } from './auth/RequireArea';
 import { HomePage } from './home/HomePage';
@@ -10,7 +20,13 @@ import { OrgsPage } from './identity/OrgsPage';
 import { UsersPage } from './identity/UsersPage';
 import { AppLayout } from './layout/AppLayout';
 import { ProfilePage } from './profile/ProfilePage';
+import { NotificationsPage } from './notifications/NotificationsPage';
 import { NotFound } from './shared/Forbidden';
+import { ErrorReportsPage } from './sharing/ErrorReportsPage';
+import { GrantsPage } from './sharing/GrantsPage';
+import { RequestDetailPage } from './sharing/RequestDetailPage';
+import { MyRequestsPage, ShareReviewPage } from './sharing/RequestListPages';
+import { SharingSettingsPage } from './sharing/SharingSettingsPage';
 import { SystemStatusPage } from './system/SystemStatusPage';
 
 export function App() {
@@ -49,6 +65,28 @@ export function App() {
         <Route index element={<HomePage />} />
         <Route path="orgs" element={<RequireArea area="orgs"><OrgsPage /></RequireArea>} />
         <Route path="users" element={<RequireArea area="users"><UsersPage /></RequireArea>} />
+        <Route path="catalog" element={<RequireArea area="catalog"><SharedCatalogPage /></RequireArea>} />
+        <Route path="catalog/resources/:id" element={<RequireArea area="catalog"><ResourceDetailPage /></RequireArea>} />
+        <Route path="catalog/department" element={<RequireArea area="catalogDepartment"><DepartmentCatalogPage /></RequireArea>} />
+        <Route path="catalog/department/new" element={<RequireArea area="catalogEdit"><ResourceEditorPage /></RequireArea>} />
+        <Route path="catalog/department/:id/edit" element={<RequireArea area="catalogEdit"><ResourceEditorPage key="edit" /></RequireArea>} />
+        <Route path="catalog/review" element={<RequireArea area="catalogReview"><ReviewQueuePage /></RequireArea>} />
+        <Route path="catalog/import" element={<RequireArea area="catalogImport"><CatalogImportPage /></RequireArea>} />
+        <Route path="census" element={<RequireArea area="census"><CensusListPage /></RequireArea>} />
+        <Route path="census/new" element={<RequireArea area="census"><CensusFormPage /></RequireArea>} />
+        <Route path="census/candidates" element={<RequireArea area="census"><CensusCandidatesPage /></RequireArea>} />
+        <Route path="census/:id" element={<RequireArea area="census"><CensusDetailPage /></RequireArea>} />
+        <Route path="census/:id/edit" element={<RequireArea area="census"><CensusFormPage key="edit" /></RequireArea>} />
+        <Route path="sharing/requests" element={<RequireArea area="shareRequests"><MyRequestsPage /></RequireArea>} />
+        <Route path="sharing/requests/:id" element={<RequireArea area="shareGrants"><RequestDetailPage /></RequireArea>} />
+        <Route path="sharing/review" element={<RequireArea area="shareReview"><ShareReviewPage /></RequireArea>} />
+        <Route path="sharing/review/:id" element={<RequireArea area="shareReview"><RequestDetailPage key="review" /></RequireArea>} />
+        <Route path="sharing/grants" element={<RequireArea area="shareGrants"><GrantsPage /></RequireArea>} />
+        <Route path="sharing/grants/:id" element={<RequireArea area="shareGrants"><GrantsPage /></RequireArea>} />
+        <Route path="sharing/error-reports" element={<RequireArea area="errorReports"><ErrorReportsPage /></RequireArea>} />
+        <Route path="sharing/error-reports/:id" element={<RequireArea area="errorReports"><ErrorReportsPage /></RequireArea>} />
+        <Route path="sharing/settings" element={<RequireArea area="sharingSettings"><SharingSettingsPage /></RequireArea>} />
+        <Route path="notifications" element={<RequireArea area="notifications"><NotificationsPage /></RequireArea>} />
         <Route path="audit" element={<RequireArea area="audit"><AuditPage /></RequireArea>} />
         <Route path="system" element={<RequireArea area="system"><SystemStatusPage /></RequireArea>} />
         <Route path="profile" element={<ProfilePage />} />

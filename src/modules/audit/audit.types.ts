@@ -36,6 +36,21 @@ export const AUDIT_ACTION_LABELS = {
   'catalog.retired': '资源下架',
   'catalog.imported': '导入目录',
   'catalog.exported': '导出目录',
+  'sharing.request_created': '提交共享申请',
+  'sharing.request_forwarded': '共享申请提交复核',
+  'sharing.request_approved': '同意共享申请',
+  'sharing.request_refused': '拒绝共享申请',
+  'sharing.request_withdrawn': '撤回共享申请',
+  'sharing.request_overdue': '共享申请审核超期',
+  'sharing.attachment_added': '上传申请附件',
+  'sharing.grant_created': '授权生效',
+  'sharing.grant_renewed': '授权续期',
+  'sharing.grant_revoked': '撤销授权',
+  'sharing.grant_expired': '授权到期',
+  'sharing.error_report_created': '提交数据纠错',
+  'sharing.error_report_replied': '答复数据纠错',
+  'sharing.settings_updated': '修改共享设置',
+  'sharing.calendar_updated': '修改工作日历',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
@@ -49,7 +64,7 @@ export interface AuditContext {
 
 export interface AuditEventInput {
   action: AuditAction;
-  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog';
+  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog' | 'share_request' | 'grant' | 'error_report' | 'sharing_settings' | 'sharing_calendar';
   targetId?: string;
   /** Facts an auditor needs; never passwords, tokens or personal data beyond names. */
   detail?: Record<string, unknown>;

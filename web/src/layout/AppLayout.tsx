@@ -1,7 +1,17 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  BookOutlined,
+  CloudUploadOutlined,
+  FileSearchOutlined,
+  FolderOpenOutlined,
+  ClusterOutlined,
   DashboardOutlined,
+  BugOutlined,
+  FileProtectOutlined,
+  SafetyCertificateOutlined,
+  SendOutlined,
+  SettingOutlined,
   LogoutOutlined,
   MonitorOutlined,
   TeamOutlined,
@@ -11,6 +21,7 @@ import { Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'an
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/AuthContext';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { canAccess, type Area } from '../shared/access';
 import { ROLE_COLORS, roleLabel } from '../shared/roles';
 
@@ -26,6 +37,16 @@ export const NAV_ITEMS: NavItem[] = [
   { area: 'home', path: '/', label: '工作台', icon: <DashboardOutlined /> },
   { area: 'orgs', path: '/orgs', label: '部门管理', icon: <ApartmentOutlined /> },
   { area: 'users', path: '/users', label: '账号管理', icon: <TeamOutlined /> },
+  { area: 'catalog', path: '/catalog', label: '共享目录', icon: <FileSearchOutlined /> },
+  { area: 'catalogDepartment', path: '/catalog/department', label: '本部门目录', icon: <FolderOpenOutlined /> },
+  { area: 'catalogReview', path: '/catalog/review', label: '目录审核', icon: <BookOutlined /> },
+  { area: 'catalogImport', path: '/catalog/import', label: '目录导入', icon: <CloudUploadOutlined /> },
+  { area: 'shareRequests', path: '/sharing/requests', label: '我的申请', icon: <SendOutlined /> },
+  { area: 'shareReview', path: '/sharing/review', label: '共享审核', icon: <FileProtectOutlined /> },
+  { area: 'shareGrants', path: '/sharing/grants', label: '授权管理', icon: <SafetyCertificateOutlined /> },
+  { area: 'errorReports', path: '/sharing/error-reports', label: '数据纠错', icon: <BugOutlined /> },
+  { area: 'sharingSettings', path: '/sharing/settings', label: '共享设置', icon: <SettingOutlined /> },
+  { area: 'census', path: '/census', label: '信息系统普查', icon: <ClusterOutlined /> },
   { area: 'audit', path: '/audit', label: '审计日志', icon: <AuditOutlined /> },
   { area: 'system', path: '/system', label: '系统状态', icon: <MonitorOutlined /> },
   { area: 'profile', path: '/profile', label: '个人中心', icon: <UserOutlined /> },
@@ -56,8 +77,11 @@ export function AppLayout() {
       </Link>
     ),
   }));
+  // The entry whose path is the longest prefix of the location (so /catalog/review selects 目录审核, not 共享目录).
   const selected = visible
-    .filter((item) => (item.path === '/' ? location.pathname === '/' : location.pathname.startsWith(item.path)))
+    .filter((item) => (item.path === '/' ? location.pathname === '/' : location.pathname === item.path || location.pathname.startsWith(`${item.path}/`)))
+    .sort((a, b) => b.path.length - a.path.length)
+    .slice(0, 1)
     .map((item) => item.path);
 
   return (
@@ -68,6 +92,7 @@ export function AppLayout() {
           <span>政务信息资源共享交换平台</span>
         </Link>
         <Space size="middle" className="app-user" data-testid="header-user">
+          <NotificationBell />
           <span>
             <UserOutlined /> <span data-testid="header-display-name">{user.displayName}</span>
           </span>

@@ -1,12 +1,50 @@
 import type { Role } from '../api/types';
 
 /** Console areas and the roles that may open them; mirrors the server's policies. */
-export type Area = 'home' | 'orgs' | 'users' | 'audit' | 'system' | 'profile';
+export type Area =
+  | 'home'
+  | 'orgs'
+  | 'users'
+  | 'catalog'
+  | 'catalogDepartment'
+  | 'catalogEdit'
+  | 'catalogReview'
+  | 'catalogImport'
+  | 'census'
+  | 'shareRequests'
+  | 'shareReview'
+  | 'shareGrants'
+  | 'errorReports'
+  | 'sharingSettings'
+  | 'notifications'
+  | 'audit'
+  | 'system'
+  | 'profile';
 
 const AREA_ROLES: Record<Area, Role[] | 'everyone'> = {
   home: 'everyone',
   orgs: ['platform_admin', 'sec_admin', 'dept_admin'],
   users: ['sec_admin', 'dept_admin'],
+  /** 共享目录 and resource details: every signed-in user. */
+  catalog: 'everyone',
+  /** 本部门目录: the department's members; the platform admin sees any department's. */
+  catalogDepartment: ['dept_admin', 'dept_user', 'platform_admin'],
+  /** Create, edit, submit and retire resources (no menu entry: reached from 本部门目录). */
+  catalogEdit: ['dept_admin', 'platform_admin'],
+  catalogReview: ['platform_admin'],
+  catalogImport: ['dept_admin', 'platform_admin'],
+  census: ['platform_admin', 'dept_admin', 'dept_user'],
+  /** 我的申请 (the department's share requests; applying starts from a resource's detail). */
+  shareRequests: ['dept_admin', 'dept_user'],
+  /** 共享审核: the provider's dept_admin; the platform admin for 待复核 and oversight. */
+  shareReview: ['dept_admin', 'platform_admin'],
+  /** 授权管理, and one share request's detail (applicant, provider, platform admin). */
+  shareGrants: ['dept_admin', 'dept_user', 'platform_admin'],
+  /** 数据纠错: report errors in other departments' data; the provider's dept_admin replies. */
+  errorReports: ['dept_admin', 'dept_user'],
+  sharingSettings: ['platform_admin'],
+  /** 消息中心 (the header's bell): everyone. */
+  notifications: 'everyone',
   audit: ['auditor'],
   system: ['sys_admin'],
   profile: 'everyone',

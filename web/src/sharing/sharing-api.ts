@@ -1,0 +1,229 @@
+import { api, apiUrl, ApiError, request, type Query } from '../api/client';
+import type { MeResponse } from '../api/types';
+
+/** 共享申请、审批、授权、数据纠错、共享设置: types mirroring docs/sharing-api.md. */
+
+export type ShareRequestStatus = 'pending' | 'second_review' | 'approved' | 'refused' | 'withdrawn';
+export type GrantStatus = 'active' | 'revoked' | 'expired';
+export type ErrorReportStatus = 'open' | 'confirmed' | 'rejected' | 'corrected';
+export type MaskingRule = 'name' | 'idNumber' | 'mobile' | 'address' | 'bankCard' | 'hide';
+
+export interface Decision {
+  items: string[];
+  validTo: string;
+  masking: Record<string, MaskingRule>;
+  dailyQuota: number | null;
+}
+
+/** What a deadline countdown needs (share requests and error reports). */
+export interface Deadline {
+  deadline: string | null;
+  workingDaysLeft: number | null;
+  overdue: boolean;
+}
+
+export interface ShareRequest extends Deadline {
+  id: string;
+  resourceId: string;
+  resourceCode: string;
+  resourceName: string;
+  shareType: string;
+  providerOrgId: string;
+  providerName: string;
+  applicantOrgId: string;
+  applicantOrgName: string;
+  applicantUsername: string;
+  applicationName: string;
+  items: string[];
+  purpose: string;
+  basis: string;
+  validFrom: string;
+  validTo: string;
+  status: ShareRequestStatus;
+  createdAt: string;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  renewalOfGrantId: string | null;
+  decision: Decision | null;
+}
+
+export interface HistoryEntry {
+  action: string;
+  actor: string | null;
+  orgName?: string | null;
+  at: string;
+  comment: string | null;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  size: number;
+  sm3?: string;
+  createdAt?: string;
+  uploadedAt?: string;
+}
+
+export interface ShareRequestDetail extends ShareRequest {
+  history: HistoryEntry[];
+  attachments: Attachment[];
+  grantId: string | null;
+}
+
+export interface ShareRequestBody {
+  resourceId: string;
+  items: string[];
+  purpose: string;
+  basis: string;
+  applicationName: string;
+  validFrom: string;
+  validTo: string;
+}
+
+export interface DecisionBody {
+  approve: boolean;
+  reason?: string;
+  items?: string[];
+  validTo?: string;
+  masking?: Record<string, MaskingRule>;
+  dailyQuota?: number;
+}
+
+export interface Grant {
+  id: string;
+  requestId: string;
+  resourceId: string;
+  resourceCode: string;
+  resourceName: string;
+  providerOrgId: string;
+  providerName: string;
+  consumerOrgId: string;
+  consumerOrgName: string;
+  applicationName: string;
+  items: string[];
+  masking: Record<string, MaskingRule>;
+  validFrom: string;
+  validTo: string;
+  dailyQuota: number | null;
+  status: GrantStatus;
+  effective: boolean;
+  createdAt: string;
+  revokedAt: string | null;
+  revokedReason: string | null;
+}
+
+export interface ErrorReport extends Deadline {
+  id: string;
+  resourceId: string;
+  resourceCode: string;
+  resourceName: string;
+  providerOrgId: string;
+  providerName: string;
+  reporterOrgId: string;
+  reporterOrgName: string;
+  reporterUsername: string;
+  recordKey: string | null;
+  itemName: string | null;
+  description: string;
+  status: ErrorReportStatus;
+  createdAt: string;
+  reply: string | null;
+  repliedAt: string | null;
+}
+
+export interface ErrorReportDetail extends ErrorReport {
+  history: HistoryEntry[];
+}
+
+export interface SharingSettings {
+  reviewDeadlineDays: number;
+  errorReportDeadlineDays: number;
+  secondReviewEnabled: boolean;
+  defaultDailyQuota: number;
+}
+
+export interface CalendarDay {
+  date: string;
+  kind: 'holiday' | 'workday';
+  name: string;
+}
+
+export interface Listing<T> {
+  items: T[];
+  total: number;
+}
+
+export interface Created {
+  id: string;
+  status: string;
+}
+
+export interface RequestQuery {
+  role: 'applicant' | 'provider' | 'reviewer';
+  status?: string;
+  overdue?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+const requestPath = (id: string) => `/share-requests/${encodeURIComponent(id)}`;
+const grantPath = (id: string) => `/grants/${encodeURIComponent(id)}`;
+const reportPath = (id: string) => `/error-reports/${encodeURIComponent(id)}`;
+
+/**
+ * Uploads one file as multipart field `file`. The CSRF token lives inside the API client, so (as the catalog
+ * importer does) /auth/me hands out the session's token for this request.
+ */
+async function uploadFile<T>(path: string, file: File): Promise<T> {
+  const { csrfToken } = await api.get<MeResponse>('/auth/me');
+  const form = new FormData();
+  form.append('file', file);
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path), {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken },
+      credentials: 'same-origin',
+      body: form,
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (response.ok) return body as T;
+  const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
+  const message = typeof body.message === 'string' && body.message ? body.message : `上传失败（${response.status}）`;
+  throw new ApiError(response.status, code, message, body);
+}
+
+export const sharingApi = {
+  createRequest: (body: ShareRequestBody) => api.post<Created>('/share-requests', body),
+  uploadAttachment: (requestId: string, file: File) => uploadFile<Attachment>(`${requestPath(requestId)}/attachments`, file),
+  /** A plain GET link: the browser downloads the file with the session cookie. */
+  attachmentUrl: (requestId: string, attachmentId: string) => apiUrl(`${requestPath(requestId)}/attachments/${encodeURIComponent(attachmentId)}`),
+  listRequests: (query: RequestQuery) => api.get<Listing<ShareRequest>>('/share-requests', { ...query } as Query),
+  getRequest: (id: string) => api.get<ShareRequestDetail>(requestPath(id)),
+  decide: (id: string, body: DecisionBody) => api.post<ShareRequest>(`${requestPath(id)}/decision`, body),
+  withdraw: (id: string) => api.post<unknown>(`${requestPath(id)}/withdraw`),
+
+  listGrants: (query: { as: 'consumer' | 'provider'; status?: string; resourceId?: string }) =>
+    api.get<Listing<Grant>>('/grants', { ...query } as Query),
+  getGrant: (id: string) => api.get<Grant>(grantPath(id)),
+  revokeGrant: (id: string, reason: string) => api.post<Grant>(`${grantPath(id)}/revoke`, { reason }),
+  renewGrant: (id: string, validTo: string, reason: string) => api.post<Created>(`${grantPath(id)}/renewal`, { validTo, reason }),
+
+  createErrorReport: (body: { resourceId: string; recordKey?: string; itemName?: string; description: string }) =>
+    api.post<Created>('/error-reports', body),
+  listErrorReports: (query: { as: 'reporter' | 'provider'; status?: string; overdue?: boolean }) =>
+    api.get<Listing<ErrorReport>>('/error-reports', { ...query } as Query),
+  getErrorReport: (id: string) => api.get<ErrorReportDetail>(reportPath(id)),
+  replyErrorReport: (id: string, status: 'confirmed' | 'rejected' | 'corrected', comment: string) =>
+    api.post<ErrorReport>(`${reportPath(id)}/reply`, { status, comment }),
+
+  settings: () => api.get<SharingSettings>('/sharing/settings'),
+  saveSettings: (body: SharingSettings) => request<SharingSettings>('/sharing/settings', { method: 'PUT', body }),
+  calendar: (year: number) => api.get<{ items: CalendarDay[] }>('/sharing/calendar', { year }).then((r) => r.items),
+  putCalendarDay: (date: string, kind: CalendarDay['kind'], name: string) =>
+    request<unknown>(`/sharing/calendar/${encodeURIComponent(date)}`, { method: 'PUT', body: { kind, name } }),
+  deleteCalendarDay: (date: string) => request<void>(`/sharing/calendar/${encodeURIComponent(date)}`, { method: 'DELETE' }),
+};
