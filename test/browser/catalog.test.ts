@@ -76,6 +76,9 @@ describe('catalog console', () => {
       await expect(page.getByTestId('import-summary').textContent()).resolves.toContain('已提交审核');
 
       await openFromMenu(page, '目录审核');
+      await page.getByTestId('review-page-total').filter({ hasText: '待审核 41 条' }).waitFor();
+      await page.getByTestId('review-search').locator('input').fill(HOUSEHOLD);
+      await page.getByTestId('review-search').locator('input').press('Enter');
       const row = page.getByTestId('review-table').locator('tr', { hasText: HOUSEHOLD });
       await row.waitFor();
       await expect(row.textContent()).resolves.toContain('珠海市公安局');

@@ -25,7 +25,7 @@ const badState = (message: string) => new DomainError('CATALOG_STATE_INVALID', m
 export function assertValid(input: ResourceInput): void {
   const problems = resourceProblems(input);
   if (problems.length) {
-    throw new DomainError('CATALOG_INVALID', problems.map((p) => `${p.column}: ${p.message}`).join('; '), { field: problems[0]!.column, problems });
+    throw new DomainError('CATALOG_INVALID', `The resource has ${problems.length} problem(s) (信息资源有 ${problems.length} 处填写错误：${problems.map((p) => `${p.column}：${p.message}`).join('；')})`, { field: problems[0]!.column, problems });
   }
 }
 

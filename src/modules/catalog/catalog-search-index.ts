@@ -85,7 +85,9 @@ export async function reindexResources(db: Database, resourceIds: string[]): Pro
         const v = versions.get(versionId)!;
         docs.push(searchDocOf({
           versionId, resourceId: r.id, inShared: versionId === r.published_version_id, inDepartment: versionId === departmentVersionId,
-          providerOrgId: r.provider_org_id, categoryId: r.category_id, status: r.status, shareType: v.share_type, formatClass: v.format_class,
+          providerOrgId: r.provider_org_id, categoryId: r.category_id,
+          // The department (and the review queue) sees where its work stands: a new version under review is `submitted`.
+          status: versionId === r.working_version_id ? v.status : r.status, shareType: v.share_type, formatClass: v.format_class,
           isOpen: v.is_open, updateCycle: v.update_cycle, publishDate: v.publish_date, name: v.name, summary: v.summary,
           providerName: v.provider_name, itemNames: items.get(versionId) ?? [],
         }));

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Actor } from '../identity/identity.policy.js';
 import type { Database } from '../../platform/db/database.js';
 import { DomainError, forbidden } from '../../platform/errors.js';
-import { canViewDepartmentCatalog } from './catalog.policy.js';
+import { canReviewResources, canViewDepartmentCatalog } from './catalog.policy.js';
 import { catalogRepository } from './catalog.repository.js';
 import { termCode, termsOf } from './catalog-terms.js';
 import { isRequestable } from './catalog-views.js';
@@ -18,16 +18,20 @@ export interface CatalogSearchQuery {
   isOpen?: boolean;
   updateCycle?: string;
   status?: string;
-  /** shared: published resources, for everyone; department: one department's catalog incl. drafts. */
-  scope?: 'shared' | 'department';
-  sort?: 'relevance' | 'publishDate';
+  /**
+   * shared: published resources, for everyone; department: one department's catalog incl. drafts;
+   * review: every department's versions awaiting review (platform admin).
+   */
+  scope?: 'shared' | 'department' | 'review';
+  /** submittedAt: oldest submission first (the review queue). */
+  sort?: 'relevance' | 'publishDate' | 'submittedAt';
   limit?: number;
   offset?: number;
 }
 
 interface PageRow {
   resource_id: string; code: string; name: string; provider_name: string; provider_code: string; share_type: string; status: string;
-  publish_date: string; summary: string; category_name: string; score: number;
+  publish_date: string; summary: string; category_name: string; score: number; working_status: string | null; submitted_at: string | null;
 }
 interface FacetRow { facet: string; value: string | null; count: number }
 
@@ -48,6 +52,10 @@ export interface SearchHit {
   categoryName: string;
   requestable: boolean;
   score: number | null;
+  /** The status of a version being worked on (draft, submitted, returned), if any. */
+  workingStatus: string | null;
+  /** When the version under review was submitted. */
+  submittedAt: string | null;
 }
 
 /** Field weights of a matched query bigram: name > items > summary > provider. */
@@ -58,7 +66,7 @@ const WEIGHT = { name: 1.0, items: 0.7, summary: 0.5, provider: 0.3 };
  * two swapped words (one bigram), and keeps a query from matching everything sharing one word with it.
  */
 const requiredMatches = (n: number) => (n <= 2 ? 1 : n === 3 ? 2 : Math.ceil(n * 0.7));
-const STATUS_LABELS: Record<string, string> = { draft: '草稿', submitted: '待审核', returned: '退回修改', published: '已发布', retired: '已下架' };
+const STATUS_LABELS: Record<string, string> = { draft: '草稿', submitted: '待审核', returned: '已退回', published: '已发布', retired: '已下架' };
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -93,7 +101,11 @@ export function createCatalogSearch(deps: { db: Database }) {
       const org = await repo.findOrgByCode(query.provider);
       providerOrgId = org?.id ?? '00000000-0000-0000-0000-000000000000';
     }
-    if (query.scope === 'department') {
+    if (query.scope === 'review') {
+      if (!canReviewResources(actor)) throw forbidden('Only the platform admin reviews the catalog (只有平台管理员可以审核目录).');
+      where.push(sql`d.in_department`, sql`d.status = 'submitted'`);
+      if (providerOrgId) where.push(sql`d.provider_org_id = ${providerOrgId}::uuid`);
+    } else if (query.scope === 'department') {
       const orgId = providerOrgId ?? actor.orgId;
       if (!orgId) throw new DomainError('VALIDATION_FAILED', 'The department catalog needs a provider (请选择部门).', { field: 'provider' });
       if (!canViewDepartmentCatalog(actor, orgId)) throw forbidden('Only the department itself sees its whole catalog (只能查看本部门的目录).');
@@ -157,14 +169,19 @@ export function createCatalogSearch(deps: { db: Database }) {
       const { where, score, hasQuery } = await conditions(actor, query);
       const limit = Math.min(query.limit ?? 20, 500);
       const offset = query.offset ?? 0;
-      const order = hasQuery && query.sort !== 'publishDate'
-        ? sql`m.score desc, m.publish_date desc, m.resource_id`
-        : sql`m.publish_date desc, m.resource_id`;
+      const bySubmission = query.sort === 'submittedAt';
+      const order = bySubmission
+        ? sql`m.submitted_at asc nulls last, m.resource_id`
+        : hasQuery && query.sort !== 'publishDate'
+          ? sql`m.score desc, m.publish_date desc, m.resource_id`
+          : sql`m.publish_date desc, m.resource_id`;
+      // The document's own version is the one under review in the department and review scopes.
+      const submittedAt = bySubmission ? sql`(select v.submitted_at from catalog_resource_versions v where v.id = d.version_id)` : sql`null::timestamptz`;
       // One statement: the match set is computed once (materialized) and feeds both the page and the facets.
       const result = await sql<{ page: PageRow[] | null; facets: FacetRow[] | null }>`
         with m as materialized (
           select d.resource_id, d.version_id, d.provider_org_id, d.category_id, d.share_type, d.format_class, d.is_open,
-                 d.update_cycle, d.status, d.publish_date, ${score} as score
+                 d.update_cycle, d.status, d.publish_date, ${score} as score, ${submittedAt} as submitted_at
           from catalog_search_docs d where ${where}),
         p as (select * from m order by ${order} limit ${limit} offset ${offset}),
         f as (
@@ -177,9 +194,10 @@ export function createCatalogSearch(deps: { db: Database }) {
           from m group by grouping sets ((provider_org_id), (category_id), (share_type), (format_class), (is_open), (update_cycle), (status), ()))
         select
           (select json_agg(x) from (
-             select m.resource_id, r.code, v.name, o.name as provider_name, o.uscc as provider_code, m.share_type, m.status,
-                    m.publish_date, v.summary, c.name as category_name, m.score
+             select m.resource_id, r.code, v.name, o.name as provider_name, o.uscc as provider_code, m.share_type, r.status,
+                    m.publish_date, v.summary, c.name as category_name, m.score, w.status as working_status, w.submitted_at
              from p m join catalog_resources r on r.id = m.resource_id join catalog_resource_versions v on v.id = m.version_id
+                  left join catalog_resource_versions w on w.id = r.working_version_id
                   join identity_orgs o on o.id = m.provider_org_id join catalog_categories c on c.id = m.category_id
              order by ${order}) x) as page,
           (select json_agg(f) from f) as facets`.execute(db);
@@ -191,6 +209,7 @@ export function createCatalogSearch(deps: { db: Database }) {
           id: r.resource_id, code: r.code, name: r.name, providerName: r.provider_name, providerCode: r.provider_code, shareType: r.share_type,
           status: r.status, publishDate: r.publish_date, summary: r.summary, categoryName: r.category_name,
           requestable: isRequestable(r.status, r.share_type), score: hasQuery ? Number(r.score) : null,
+          workingStatus: r.working_status, submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
         })),
         facets: await labelFacets(db, facetRows),
       };

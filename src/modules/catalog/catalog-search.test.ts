@@ -89,4 +89,24 @@ describe('catalog search', () => {
     expect(department.count).toBe(5);
     expect(items.find((c: { code: string }) => c.code === '1').children.map((c: { name: string }) => c.name)).toContain('人口基础信息');
   });
+
+  it('gives the platform admin a review queue across departments, new versions of published resources included', async () => {
+    const published = (await search(scjUser, `q=${encodeURIComponent('食品生产许可证信息')}`)).items[0];
+    await t.call(scjAdmin, 'PUT', `/api/v1/resources/${published.id}/draft`, aResource({ providerCode: SCJ_USCC, providerName: '珠海市市场监督管理局', name: '食品生产许可证信息', summary: '食品生产许可（第二版）', isOpen: true, items: [{ name: '许可证编号', dataType: 'C', length: 20 }] }));
+    await t.call(scjAdmin, 'POST', `/api/v1/resources/${published.id}/submit`);
+    const { id: fresh } = (await t.call(gajAdmin, 'POST', '/api/v1/resources', aResource({ name: '暂住登记信息' }))).json();
+    await t.call(gajAdmin, 'POST', `/api/v1/resources/${fresh}/submit`);
+
+    const queue = await search(platform, 'scope=review&sort=submittedAt');
+    // Oldest submission first.
+    expect(queue.items.map((i: { name: string }) => i.name)).toEqual(['食品生产许可证信息', '暂住登记信息']);
+    const revision = queue.items.find((i: { id: string }) => i.id === published.id);
+    expect(revision).toMatchObject({ status: 'published', workingStatus: 'submitted', submittedAt: expect.any(String) });
+    // The shared catalog still shows the live version.
+    expect((await search(scjUser, `q=${encodeURIComponent('食品生产许可证信息')}`)).items[0]).toMatchObject({ status: 'published', summary: '食品生产许可' });
+    // The department sees where its work stands.
+    expect((await search(scjAdmin, 'scope=department&status=submitted')).items.map((i: { id: string }) => i.id)).toEqual([published.id]);
+
+    for (const token of [gajAdmin, scjUser]) expect((await t.call(token, 'GET', '/api/v1/resources?scope=review')).statusCode).toBe(403);
+  });
 });

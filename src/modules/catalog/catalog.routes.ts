@@ -80,6 +80,8 @@ export function catalogRoutes(catalog: CatalogService): FastifyPluginAsyncTypebo
       try {
         parsed = await parseCatalogWorkbook(buffer, { lookupProvider: async (code) => catalog.findProviderByCode(code) });
       } catch (error) {
+        // A file that is no annex-4 workbook (no header, missing columns): the same code as other unusable files.
+        if (error instanceof DomainError && error.code === 'VALIDATION_FAILED') throw new DomainError('CATALOG_IMPORT_INVALID', error.message, error.extra);
         if (error instanceof DomainError) throw error;
         throw new DomainError('CATALOG_IMPORT_INVALID', `The file is not a readable annex-4 catalog workbook (无法读取目录文件): ${(error as Error).message}`);
       }

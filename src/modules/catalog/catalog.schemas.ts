@@ -112,11 +112,11 @@ export const SearchFilters = {
   isOpen: Type.Optional(Type.Boolean()),
   updateCycle: Type.Optional(Enum(UPDATE_CYCLES)),
   status: Type.Optional(ResourceStatus),
-  scope: Type.Optional(Enum(['shared', 'department'] as const, 'shared (default): published resources; department: a department catalog incl. drafts')),
+  scope: Type.Optional(Enum(['shared', 'department', 'review'] as const, 'shared (default): published resources; department: a department catalog incl. drafts; review: versions awaiting review in every department (platform admin)')),
 };
 export const SearchQuery = Type.Object({
   ...SearchFilters,
-  sort: Type.Optional(Enum(['relevance', 'publishDate'] as const)),
+  sort: Type.Optional(Enum(['relevance', 'publishDate', 'submittedAt'] as const, 'relevance (default with q), publishDate (newest first), submittedAt (oldest submission first: the review queue)')),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 20 })),
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 });
@@ -127,6 +127,7 @@ export const SearchResponse = Type.Object({
     id: Uuid, code: Type.String(), name: Type.String(), providerName: Type.String(), providerCode: Type.String(),
     shareType: Type.String(), status: Type.String(), publishDate: Type.String(), summary: Type.String(), categoryName: Type.String(),
     requestable: Type.Boolean(), score: Nullable(Type.Number()),
+    workingStatus: Nullable(Type.String()), submittedAt: Nullable(Type.String({ format: 'date-time' })),
   })),
   facets: Type.Object({
     provider: FacetList, category: FacetList, shareType: FacetList, formatClass: FacetList, isOpen: FacetList, updateCycle: FacetList, status: FacetList,

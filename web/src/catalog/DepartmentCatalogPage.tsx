@@ -74,7 +74,15 @@ export function DepartmentCatalogPage() {
       render: (name: string, r) => <Link to={`/catalog/resources/${r.id}`}>{name}</Link>,
     },
     { title: '信息资源代码', dataIndex: 'code', key: 'code', width: 170, render: (v: string) => <span className="mono">{v}</span> },
-    { title: '状态', dataIndex: 'status', key: 'status', width: 90, render: (v: string) => <StatusTag status={v} testId="resource-status" /> },
+    {
+      title: '状态', dataIndex: 'status', key: 'status', width: 150,
+      render: (v: string, r) => (
+        <Space size={4} wrap>
+          <StatusTag status={v} testId="resource-status" />
+          {v === 'published' && r.workingStatus && <Tag color="gold" data-testid="resource-working-status">新版本{statusLabel(r.workingStatus)}</Tag>}
+        </Space>
+      ),
+    },
     { title: '共享类型', dataIndex: 'shareType', key: 'shareType', width: 110, render: (v: string) => <ShareTypeTag shareType={v} /> },
     { title: '发布日期', dataIndex: 'publishDate', key: 'publishDate', width: 110 },
     ...(canEdit
@@ -82,21 +90,25 @@ export function DepartmentCatalogPage() {
           title: '操作',
           key: 'actions',
           width: 200,
-          render: (_: unknown, r: SearchHit) => (
+          render: (_: unknown, r: SearchHit) => {
+            // Where the department's work stands: the version being worked on, else the resource itself.
+            const stage = r.workingStatus ?? r.status;
+            return (
             <Space size={0}>
-              {r.status !== 'retired' && r.status !== 'submitted' && (
+              {stage !== 'retired' && stage !== 'submitted' && (
                 <Button type="link" size="small" onClick={() => navigate(`/catalog/department/${r.id}/edit`)} data-testid="resource-edit">
                   编辑
                 </Button>
               )}
-              {(r.status === 'draft' || r.status === 'returned') && (
+              {(stage === 'draft' || stage === 'returned') && (
                 <Button type="link" size="small" onClick={() => void submit(r)} data-testid="resource-submit">
                   提交审核
                 </Button>
               )}
               {r.status === 'published' && <RetireAction resourceId={r.id} name={r.name} size="small" onDone={() => void reload()} />}
             </Space>
-          ),
+          );
+          },
         }]
       : []),
   ];

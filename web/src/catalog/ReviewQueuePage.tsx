@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Drawer, Select, Space, Spin, Table, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Drawer, Input, Select, Space, Spin, Table, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Org } from '../api/types';
@@ -16,52 +16,28 @@ import { VersionDiffView } from './VersionDiffView';
 
 const PAGE_SIZE = 10;
 
-/**
- * The submitted resources of every department. GET /resources has no cross-department scope, so the
- * queue asks each department's catalog for its `submitted` resources (see the report on the catalog API).
- */
-async function loadQueue(orgs: Org[]): Promise<SearchHit[]> {
-  const pages = await Promise.all(
-    orgs.map((org) => catalogApi.search({ scope: 'department', provider: org.uscc, status: 'submitted', sort: 'publishDate', limit: 500 }).then((r) => r.items)),
-  );
-  return pages.flat();
-}
-
 /** 目录审核: the platform admin's review queue; open a resource to see its diff and approve or return it. */
 export function ReviewQueuePage() {
   const loadOrgs = useCallback(() => identityApi.listOrgs(), []);
   const orgs = useRemoteData(loadOrgs, [] as Org[]);
   const [provider, setProvider] = useState<string | undefined>(undefined);
+  const [keyword, setKeyword] = useState('');
   const [page, setPage] = useState(1);
-  const [submittedAt, setSubmittedAt] = useState<Record<string, string | null>>({});
   const [openId, setOpenId] = useState<string | null>(null);
 
+  // Oldest submission first: the one waiting longest is reviewed first.
   const fetchQueue = useCallback(
-    () => (orgs.loading ? Promise.resolve([]) : loadQueue(provider ? orgs.data.filter((o) => o.uscc === provider) : orgs.data)),
-    [orgs.loading, orgs.data, provider],
+    () => catalogApi.search({ scope: 'review', provider, q: keyword || undefined, sort: 'submittedAt', limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
+    [provider, keyword, page],
   );
-  const queue = useRemoteData(fetchQueue, [] as SearchHit[]);
-
-  // The submit time is on the resource's working version: fetched for the rows on screen.
-  const visible = queue.data.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  const missing = visible.filter((hit) => !(hit.id in submittedAt)).map((h) => h.id).join(',');
-  useEffect(() => {
-    if (!missing) return;
-    let cancelled = false;
-    void Promise.all(missing.split(',').map((id) => catalogApi.get(id).then((r) => [id, r.working?.submittedAt ?? null] as const, () => [id, null] as const))).then(
-      (pairs) => !cancelled && setSubmittedAt((s) => ({ ...s, ...Object.fromEntries(pairs) })),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [missing]);
+  const queue = useRemoteData(fetchQueue, { total: 0, items: [] as SearchHit[] } as { total: number; items: SearchHit[] });
 
   const columns: TableColumnsType<SearchHit> = [
     { title: '信息资源名称', dataIndex: 'name', key: 'name', render: (v: string, r) => <Typography.Link onClick={() => setOpenId(r.id)} data-testid="review-open">{v}</Typography.Link> },
     { title: '信息资源代码', dataIndex: 'code', key: 'code', width: 170, render: (v: string) => <span className="mono">{v}</span> },
     { title: '提供部门', dataIndex: 'providerName', key: 'providerName', width: 220 },
     { title: '共享类型', dataIndex: 'shareType', key: 'shareType', width: 110, render: (v: string) => <ShareTypeTag shareType={v} /> },
-    { title: '提交时间', key: 'submittedAt', width: 170, render: (_, r) => (r.id in submittedAt ? formatTime(submittedAt[r.id]) : <Spin size="small" />) },
+    { title: '提交时间', dataIndex: 'submittedAt', key: 'submittedAt', width: 170, render: (v: string | null) => formatTime(v) },
     { title: '操作', key: 'actions', width: 90, render: (_, r) => <Button type="link" size="small" onClick={() => setOpenId(r.id)}>审核</Button> },
   ];
 
@@ -78,7 +54,14 @@ export function ReviewQueuePage() {
             showSearch={{ optionFilterProp: 'label' }}
             style={{ width: 240 }}
           />
-          <Typography.Text type="secondary">待审核 {queue.data.length} 条</Typography.Text>
+          <Input.Search
+            allowClear
+            placeholder="资源名称、信息项、摘要"
+            onSearch={(v) => { setKeyword(v.trim()); setPage(1); }}
+            style={{ width: 260 }}
+            data-testid="review-search"
+          />
+          <Typography.Text type="secondary" data-testid="review-page-total">待审核 {queue.data.total} 条</Typography.Text>
         </Space>
         <Button icon={<ReloadOutlined />} onClick={() => void queue.reload()}>刷新</Button>
       </div>
@@ -86,12 +69,12 @@ export function ReviewQueuePage() {
       <Table<SearchHit>
         rowKey="id"
         columns={columns}
-        dataSource={queue.data}
+        dataSource={queue.data.items}
         loading={queue.loading || orgs.loading}
         size="middle"
         data-testid="review-table"
         locale={{ emptyText: '没有待审核的信息资源' }}
-        pagination={{ current: page, pageSize: PAGE_SIZE, total: queue.data.length, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` }}
+        pagination={{ current: page, pageSize: PAGE_SIZE, total: queue.data.total, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` }}
       />
       <ReviewDrawer id={openId} onClose={() => setOpenId(null)} onReviewed={() => { setOpenId(null); void queue.reload(); }} />
     </Card>

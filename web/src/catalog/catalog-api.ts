@@ -116,6 +116,9 @@ export interface SearchHit {
   categoryName: string;
   requestable: boolean;
   score: number | null;
+  /** Status of a version being worked on (draft, submitted, returned), if any. */
+  workingStatus: VersionStatus | null;
+  submittedAt: string | null;
 }
 
 export interface FacetValue {
@@ -143,11 +146,11 @@ export interface CatalogFilters {
   isOpen?: string;
   updateCycle?: string;
   status?: string;
-  scope?: 'shared' | 'department';
+  scope?: 'shared' | 'department' | 'review';
 }
 
 export interface SearchQuery extends CatalogFilters {
-  sort?: 'relevance' | 'publishDate';
+  sort?: 'relevance' | 'publishDate' | 'submittedAt';
   limit?: number;
   offset?: number;
 }
