@@ -1,35 +1,11 @@
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../helpers/test-app.js';
-import { launchBrowser, login, openConsole, uniqueSuffix } from './support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { setupConsoleHarness } from './console-harness.js';
+import { uniqueSuffix } from './support.js';
 
-let server: { url: string; close(): Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ demo: true });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Runs `body` in a fresh browser context; keeps a screenshot under /tmp when it fails. */
-async function asUser(username: string, body: (page: Page) => Promise<void>): Promise<void> {
-  const { context, page } = await openConsole(browser, server.url);
-  try {
-    await login(page, username);
-    await body(page);
-  } catch (error) {
-    await page.screenshot({ path: `/tmp/govshare-browser-census-${username}-failure.png`, fullPage: true }).catch(() => undefined);
-    throw error;
-  } finally {
-    await context.close();
-  }
-}
+/** Each step signs in as one demo account in a fresh browser context; the steps build on each other. */
+const { asUser } = setupConsoleHarness();
 
 /** Fills an input found by test id, whether the id sits on the input or on its wrapper (InputNumber). */
 async function fill(page: Page, testId: string, value: string): Promise<void> {

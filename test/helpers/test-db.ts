@@ -40,6 +40,13 @@ export async function createTestDatabase(options: { demo?: boolean } = {}): Prom
       await handle.close();
       const dropper = new pg.Client({ connectionString: serverUrl });
       await dropper.connect();
+      // The pool's clients have sent Terminate but the server may not have handled it yet; a forced drop
+      // would then kill them and their FATAL surfaces as an uncaught error. Give them a moment to go.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await dropper.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await dropper.query(`drop database if exists ${name} with (force)`);
       await dropper.end();
     },

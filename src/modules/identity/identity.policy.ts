@@ -3,22 +3,14 @@
  * 三员分立: system admin, security admin and auditor are held by different accounts.
  * 分级管理: a department admin manages only its own department's accounts, with department roles.
  */
-export const ROLES = ['platform_admin', 'dept_admin', 'dept_user', 'sys_admin', 'sec_admin', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from './roles.js';
+
+export { ROLES, ROLE_LABELS, type Role } from './roles.js';
 
 /** The three separated duties (三员): no account may hold more than one. */
 export const SEPARATED_ROLES: readonly Role[] = ['sys_admin', 'sec_admin', 'auditor'];
 /** Roles a department admin may grant inside its own department. */
 export const DEPARTMENT_ROLES: readonly Role[] = ['dept_admin', 'dept_user'];
-
-export const ROLE_LABELS: Record<Role, string> = {
-  platform_admin: '平台管理员',
-  dept_admin: '部门管理员',
-  dept_user: '部门用户',
-  sys_admin: '系统管理员',
-  sec_admin: '安全管理员',
-  auditor: '安全审计员',
-};
 
 /** The signed-in user acting on a request. */
 export interface Actor {

@@ -6,6 +6,8 @@
  * Unsafe methods carry the CSRF token the server handed out with the session.
  */
 
+import type { MeResponse } from './types';
+
 export const API_BASE = '/api/v1';
 
 /** An error answered by the API as `{code, message}`; `body` keeps extra fields such as `lockedUntil`. */
@@ -121,6 +123,39 @@ export const api = {
     request<T>(path, { ...options, method: 'POST', body }),
   patch: <T>(path: string, body?: unknown) => request<T>(path, { method: 'PATCH', body }),
 };
+
+export interface UploadOptions {
+  query?: Query;
+  /** What failed, for the message used when the server gives none: `导入失败` → `导入失败（400）`. */
+  failure?: string;
+}
+
+/**
+ * POSTs one file as multipart field `file` and answers the JSON body; a failure throws an ApiError with the
+ * server's `{code, message}` and the whole body (so callers can read fields such as `errors`).
+ */
+export async function upload<T>(path: string, file: File, options: UploadOptions = {}): Promise<T> {
+  // Sent without `request` (no JSON body), so /auth/me hands out the session's CSRF token for this request.
+  const me = await api.get<MeResponse>('/auth/me');
+  const form = new FormData();
+  form.append('file', file);
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, options.query), {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'X-CSRF-Token': me.csrfToken },
+      credentials: 'same-origin',
+      body: form,
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
+  }
+  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (response.ok) return body as T;
+  const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
+  const message = typeof body.message === 'string' && body.message ? body.message : `${options.failure ?? '上传失败'}（${response.status}）`;
+  throw new ApiError(response.status, code, message, body);
+}
 
 /** Best Chinese message for an unknown thrown value. */
 export function errorMessage(error: unknown): string {

@@ -1,6 +1,8 @@
 /** Types mirroring docs/console-api-contract.md. */
 
-export type Role = 'platform_admin' | 'dept_admin' | 'dept_user' | 'sys_admin' | 'sec_admin' | 'auditor';
+import type { Role } from '@shared/identity/roles';
+
+export type { Role };
 
 /** The signed-in user as returned by /auth/login and /auth/me. */
 export interface SessionUser {

@@ -1,12 +1,13 @@
 import { Alert, App, Button, Card, Empty, Segmented, Space, Spin, Table, Timeline, Tooltip, Typography } from 'antd';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { useCurrentUser } from '../auth/AuthContext';
 import { canAccess, hasRole } from '../shared/access';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { describeError } from '../shared/errors';
 import { formatTime } from '../shared/format';
-import { catalogApi, type ResourceDetail, type VersionSummary } from './catalog-api';
+import { useRemoteRecord } from '../shared/useRemoteRecord';
+import { catalogApi, type VersionSummary } from './catalog-api';
 import { REVIEW_ACTION_LABELS } from './catalog-constants';
 import { ShareTypeTag, StatusTag } from './CatalogTags';
 import { InfoItemsTable, ResourceMetadata } from './ResourceMetadata';
@@ -21,27 +22,17 @@ export function ResourceDetailPage() {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const { message } = App.useApp();
-  const [resource, setResource] = useState<ResourceDetail | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [shown, setShown] = useState<'published' | 'working' | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const [sharingDialog, setSharingDialog] = useState<'apply' | 'report' | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const r = await catalogApi.get(id);
-      setResource(r);
-      setError(null);
-      // Those who see the working version start with it; everyone else sees the published one.
-      setShown(r.working ? 'working' : 'published');
-    } catch (e) {
-      setError(e);
-    }
+  const fetchResource = useCallback(async () => {
+    const r = await catalogApi.get(id);
+    // Those who see the working version start with it; everyone else sees the published one.
+    setShown(r.working ? 'working' : 'published');
+    return r;
   }, [id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { data: resource, error, reload: load } = useRemoteRecord(fetchResource);
 
   if (error && !resource) {
     return (

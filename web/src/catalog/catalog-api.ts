@@ -1,5 +1,4 @@
-import { api, apiUrl, ApiError, request, type Query } from '../api/client';
-import type { MeResponse } from '../api/types';
+import { api, apiUrl, ApiError, request, upload, type Query } from '../api/client';
 import type {
   DataType, FormatClass, ResourceStatus, ShareMethodClass, ShareMethodType, ShareType, UpdateCycle, VersionStatus,
 } from './catalog-constants';
@@ -227,26 +226,6 @@ export const catalogApi = {
   exportUrl: (filters: CatalogFilters, format: 'xlsx' | 'csv' | 'json') => apiUrl('/catalog/export', { ...filters, format } as Query),
 
   /** Uploads an annex-4 workbook (multipart field `file`); `dryRun` writes nothing. */
-  async importWorkbook(file: File, options: { dryRun: boolean; submit: boolean }): Promise<ImportReport> {
-    // The CSRF token lives inside the API client; /auth/me hands out the session's token for this multipart request.
-    const { csrfToken } = await api.get<MeResponse>('/auth/me');
-    const form = new FormData();
-    form.append('file', file);
-    let response: Response;
-    try {
-      response = await fetch(apiUrl('/catalog/imports', { dryRun: options.dryRun, submit: options.submit }), {
-        method: 'POST',
-        headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken },
-        credentials: 'same-origin',
-        body: form,
-      });
-    } catch {
-      throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
-    }
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (response.ok) return body as unknown as ImportReport;
-    const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
-    const message = typeof body.message === 'string' && body.message ? body.message : `导入失败（${response.status}）`;
-    throw new ApiError(response.status, code, message, body);
-  },
+  importWorkbook: (file: File, options: { dryRun: boolean; submit: boolean }) =>
+    upload<ImportReport>('/catalog/imports', file, { query: { dryRun: options.dryRun, submit: options.submit }, failure: '导入失败' }),
 };

@@ -1,42 +1,22 @@
 /**
- * Value lists of the catalog metadata (DOMAIN.md §3), copied from src/modules/catalog/catalog.types.ts
- * (web/ cannot import src/); keep the two in step.
+ * Value lists of the catalog metadata (DOMAIN.md §3). The lists themselves are the server's
+ * (src/modules/catalog/catalog.types.ts); the console adds its labels and colours here.
  */
+import { DATA_TYPE_LABELS, type DataType, type ResourceStatus } from '@shared/catalog/catalog.types';
 
-/** 信息项数据类型 */
-export const DATA_TYPES = ['C', 'N', 'Y', 'D', 'T', 'L', 'M', 'G', 'B', 'I', 'F'] as const;
-export type DataType = (typeof DATA_TYPES)[number];
-export const DATA_TYPE_LABELS: Record<DataType, string> = {
-  C: '字符型', N: '数值型', Y: '货币型', D: '日期型', T: '日期时间型', L: '逻辑型', M: '备注型', G: '通用型', B: '双精度型', I: '整型', F: '浮点型',
-};
+export {
+  DATA_TYPES, DATA_TYPE_LABELS, SHARE_TYPES, FORMAT_CLASSES, FORMAT_TYPES, SHARE_METHOD_CLASSES, SHARE_METHOD_TYPES,
+  UPDATE_CYCLES, RESOURCE_STATUSES,
+} from '@shared/catalog/catalog.types';
+export type {
+  DataType, ShareType, FormatClass, ShareMethodClass, ShareMethodType, UpdateCycle, ResourceStatus,
+} from '@shared/catalog/catalog.types';
+
+/** 信息项数据类型 as `字符型 C`. */
 export const dataTypeLabel = (code: string) => (code in DATA_TYPE_LABELS ? `${DATA_TYPE_LABELS[code as DataType]} ${code}` : code);
 
-export const SHARE_TYPES = ['无条件共享', '有条件共享', '不予共享'] as const;
-export type ShareType = (typeof SHARE_TYPES)[number];
 export const SHARE_TYPE_COLORS: Record<string, string> = { 无条件共享: 'green', 有条件共享: 'blue', 不予共享: 'red' };
 
-export const FORMAT_CLASSES = ['电子文件', '电子表格', '数据库', '图形图像', '流媒体', '自描述格式', '服务接口'] as const;
-export type FormatClass = (typeof FORMAT_CLASSES)[number];
-export const FORMAT_TYPES: Record<FormatClass, readonly string[]> = {
-  电子文件: ['OFD', 'wps', 'xml', 'txt', 'doc', 'docx', 'html', 'pdf', 'ppt'],
-  电子表格: ['et', 'xls', 'xlsx'],
-  数据库: ['Dm', 'KingbaseES', 'access', 'dbf', 'dbase', 'sysbase', 'oracle', 'sql server', 'db2', 'mysql'],
-  图形图像: ['jpg', 'gif', 'bmp'],
-  流媒体: ['swf', 'rm', 'mpg'],
-  自描述格式: [],
-  服务接口: [],
-};
-
-export const SHARE_METHOD_CLASSES = ['共享平台方式', '邮件或介质方式'] as const;
-export type ShareMethodClass = (typeof SHARE_METHOD_CLASSES)[number];
-export const SHARE_METHOD_TYPES = ['接口', '数据库', '文件'] as const;
-export type ShareMethodType = (typeof SHARE_METHOD_TYPES)[number];
-
-export const UPDATE_CYCLES = ['实时', '每日', '每周', '每月', '每季度', '每半年', '每年', '不定期'] as const;
-export type UpdateCycle = (typeof UPDATE_CYCLES)[number];
-
-export const RESOURCE_STATUSES = ['draft', 'submitted', 'returned', 'published', 'retired'] as const;
-export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
 export type VersionStatus = 'draft' | 'submitted' | 'returned' | 'published' | 'superseded';
 
 export const STATUS_LABELS: Record<ResourceStatus | VersionStatus, string> = {

@@ -1,12 +1,13 @@
 import { App, Button, Card, Descriptions, Input, Popconfirm, Space, Spin, Table, Tag } from 'antd';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { useCurrentUser } from '../auth/AuthContext';
 import { hasRole } from '../shared/access';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { describeError } from '../shared/errors';
 import { formatTime } from '../shared/format';
-import { censusApi, KIND_LABELS, STATUS_COLORS, STATUS_LABELS, type CensusSystem } from './census-api';
+import { useRemoteRecord } from '../shared/useRemoteRecord';
+import { censusApi, KIND_LABELS, STATUS_COLORS, STATUS_LABELS } from './census-api';
 import { ZombieTags } from './ZombieTags';
 
 const yesNo = (v: boolean | null) => (v === null ? '-' : v ? '是' : '否');
@@ -18,23 +19,10 @@ export function CensusDetailPage() {
   const me = useCurrentUser();
   const navigate = useNavigate();
   const { message } = App.useApp();
-  const [system, setSystem] = useState<CensusSystem | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const fetchSystem = useCallback(() => censusApi.get(id), [id]);
+  const { data: system, setData: setSystem, error, reload: load } = useRemoteRecord(fetchSystem);
   const [code, setCode] = useState('');
   const [linking, setLinking] = useState(false);
-
-  const load = useCallback(async () => {
-    try {
-      setSystem(await censusApi.get(id));
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [id]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const canEdit = !!system && (hasRole(me.roles, 'platform_admin') || (hasRole(me.roles, 'dept_admin') && me.orgId === system.orgId));
 

@@ -1,13 +1,8 @@
-import type { OrgLevel, Role } from '../api/types';
+import { ROLES, ROLE_LABELS, type Role } from '@shared/identity/roles';
+import type { OrgLevel } from '../api/types';
 
-export const ROLE_LABELS: Record<Role, string> = {
-  platform_admin: '平台管理员',
-  dept_admin: '部门管理员',
-  dept_user: '部门用户',
-  sys_admin: '系统管理员',
-  sec_admin: '安全管理员',
-  auditor: '安全审计员',
-};
+/** The role list and Chinese role names are the server's (src/modules/identity/roles.ts). */
+export { ROLE_LABELS };
 
 export const ROLE_COLORS: Record<Role, string> = {
   platform_admin: 'geekblue',
@@ -18,7 +13,7 @@ export const ROLE_COLORS: Record<Role, string> = {
   auditor: 'gold',
 };
 
-export const ALL_ROLES: Role[] = ['platform_admin', 'dept_admin', 'dept_user', 'sys_admin', 'sec_admin', 'auditor'];
+export const ALL_ROLES: Role[] = [...ROLES];
 
 /** 三员分立: an account may hold at most one of these. */
 export const SEPARATED_ROLES: Role[] = ['sys_admin', 'sec_admin', 'auditor'];
