@@ -80,7 +80,7 @@ export function App() {
         <Route path="sharing/requests" element={<RequireArea area="shareRequests"><MyRequestsPage /></RequireArea>} />
         <Route path="sharing/requests/:id" element={<RequireArea area="shareGrants"><RequestDetailPage /></RequireArea>} />
         <Route path="sharing/review" element={<RequireArea area="shareReview"><ShareReviewPage /></RequireArea>} />
-        <Route path="sharing/review/:id" element={<RequireArea area="shareReview"><RequestDetailPage key="review" /></RequireArea>} />
+        <Route path="sharing/review/:id" element={<RequireArea area="shareReview"><RequestDetailPage key="review" reviewing /></RequireArea>} />
         <Route path="sharing/grants" element={<RequireArea area="shareGrants"><GrantsPage /></RequireArea>} />
         <Route path="sharing/grants/:id" element={<RequireArea area="shareGrants"><GrantsPage /></RequireArea>} />
         <Route path="sharing/error-reports" element={<RequireArea area="errorReports"><ErrorReportsPage /></RequireArea>} />

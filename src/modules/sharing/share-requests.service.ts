@@ -11,7 +11,7 @@ import {
 } from './sharing.policy.js';
 import { sharingRepository, type GrantRow, type RequestRow } from './sharing.repository.js';
 import { invalid, isCalendarDate, isUniqueViolation, links, recordSharingEvent, viewContextFor } from './sharing-support.js';
-import { toRequestView } from './sharing-views.js';
+import { toHistory, toRequestView } from './sharing-views.js';
 import {
   OPEN_REQUEST_STATUSES, SHARE_TYPES, type GrantTerms, type RequestStatus, type ShareRequestDetail, type ShareRequestView,
 } from './sharing.types.js';
@@ -152,7 +152,7 @@ export function createShareRequestsService(deps: { db: Database; now?: () => Dat
       action: 'sharing.request_created', targetType: 'share_request', targetId: row.id,
       detail: { resourceId: resource.id, resourceCode: resource.code, shareType: resource.shareType, items: fields.items, renewalOfGrantId: base.renewal_of_grant_id },
     }, at);
-    const who = `${(await repo.orgNames([actor.orgId!])).get(actor.orgId!) ?? ''}`;
+    const who = (await repo.orgNames([actor.orgId!])).get(actor.orgId!) ?? '';
     if (unconditional) {
       const terms: GrantTerms = fields.renewalOf
         ? { items: fields.renewalOf.items, validTo: fields.validTo, masking: fields.renewalOf.masking as Record<string, MaskingKind>, dailyQuota: fields.renewalOf.daily_quota }
@@ -267,7 +267,7 @@ export function createShareRequestsService(deps: { db: Database; now?: () => Dat
       const attachments = await repo.attachmentsOf(id);
       return {
         ...(await view(db, row, now())),
-        history: (await repo.events(id)).map((e) => ({ action: e.action, actor: e.actor_username, orgName: e.actor_org_name, at: new Date(e.at).toISOString(), comment: e.comment })),
+        history: toHistory(await repo.events(id)),
         attachments: attachments.map((a) => ({ id: a.id, filename: a.filename, size: a.size, sm3: a.sm3, createdAt: new Date(a.created_at).toISOString() })),
         grantId: grant?.id ?? (row.status === 'approved' ? row.renewal_of_grant_id : null),
       };

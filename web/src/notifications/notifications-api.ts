@@ -34,6 +34,7 @@ export const notificationsApi = {
 
 export const NOTIFICATION_KINDS: Record<string, string> = {
   'share_request.created': '新的共享申请',
+  'share_request.withdrawn': '申请已撤回',
   'share_request.decided': '共享申请已答复',
   'share_request.second_review': '待平台复核',
   'share_request.due_soon': '申请即将到期',

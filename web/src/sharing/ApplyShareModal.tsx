@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router-dom';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { describeError } from '../shared/errors';
 import { useSubmit } from '../shared/useSubmit';
-import { DeadlineCountdown } from './SharingTags';
+import { DeadlineCountdown, deadlineDate } from './SharingTags';
 import { sharingApi, type ShareRequestDetail } from './sharing-api';
 
 interface ApplyValues {
@@ -203,7 +203,7 @@ function ApplyOutcome({ outcome }: { outcome: Outcome }) {
           subTitle={
             <Space direction="vertical" size={4}>
               <span>
-                {request.providerName}应在 <strong data-testid="apply-deadline">{request.deadline ?? '-'}</strong> 前答复
+                {request.providerName}应在 <strong data-testid="apply-deadline">{deadlineDate(request.deadline)}</strong> 前答复
               </span>
               <DeadlineCountdown value={request} />
             </Space>

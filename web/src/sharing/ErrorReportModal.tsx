@@ -1,4 +1,5 @@
 import { App, Form, Input, Modal, Select } from 'antd';
+import { useEffect } from 'react';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { useSubmit } from '../shared/useSubmit';
 import { sharingApi } from './sharing-api';
@@ -22,6 +23,10 @@ export function ErrorReportModal({
   const { message } = App.useApp();
   const [form] = Form.useForm<ReportValues>();
   const { submitting, error, clearError, runValidated } = useSubmit();
+  // The form is destroyed when hidden (preserve=false); only the last error needs clearing.
+  useEffect(() => {
+    if (open) clearError();
+  }, [open, clearError]);
 
   return (
     <Modal
@@ -32,7 +37,6 @@ export function ErrorReportModal({
       confirmLoading={submitting}
       okButtonProps={{ ...({ 'data-testid': 'report-submit' } as Record<string, string>) }}
       onCancel={onClose}
-      afterOpenChange={(visible) => { if (visible) { form.resetFields(); clearError(); } }}
       destroyOnHidden
       onOk={() =>
         void runValidated(form, async (values) => {

@@ -11,7 +11,7 @@ import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
 import { HistoryTimeline } from './RequestDetailPage';
-import { byUrgency, DeadlineCountdown, REPORT_STATUS, ReportStatusTag } from './SharingTags';
+import { byUrgency, DeadlineCountdown, deadlineDate, REPORT_STATUS, ReportStatusTag } from './SharingTags';
 import { sharingApi, type ErrorReport, type ErrorReportDetail } from './sharing-api';
 
 type Side = 'reporter' | 'provider';
@@ -41,6 +41,7 @@ export function ErrorReportsPage() {
     {
       title: '信息资源',
       key: 'resource',
+      width: 200,
       render: (_, r) => (
         <Space direction="vertical" size={0}>
           <Typography.Link onClick={() => open(r.id)} data-testid="report-open">{r.resourceName}</Typography.Link>
@@ -53,7 +54,7 @@ export function ErrorReportsPage() {
       : { title: '报告部门', key: 'reporter', width: 200, render: (_, r) => `${r.reporterOrgName}（${r.reporterUsername}）` },
     { title: '记录标识', dataIndex: 'recordKey', key: 'recordKey', width: 150, render: (v: string | null) => v ?? '-' },
     { title: '信息项', dataIndex: 'itemName', key: 'itemName', width: 120, render: (v: string | null) => v ?? '-' },
-    { title: '问题描述', dataIndex: 'description', key: 'description', ellipsis: true },
+    { title: '问题描述', dataIndex: 'description', key: 'description', width: 260, ellipsis: true },
     { title: '状态', dataIndex: 'status', key: 'status', width: 130, render: (v: string) => <ReportStatusTag status={v} testId="report-status" /> },
     { title: '提交时间', dataIndex: 'createdAt', key: 'createdAt', width: 170, render: formatTime },
     { title: '剩余时间', key: 'countdown', width: 150, render: (_, r) => <DeadlineCountdown value={r} /> },
@@ -85,6 +86,7 @@ export function ErrorReportsPage() {
         dataSource={list.data}
         columns={columns}
         onRow={(r) => ({ style: r.overdue ? { background: '#fff1f0' } : undefined })}
+        scroll={{ x: 1300 }}
         data-testid={`reports-table-${side}`}
         locale={{ emptyText: side === 'reporter' ? '暂无纠错，可在共享目录的资源详情中提交数据纠错' : '暂无针对本部门资源的纠错' }}
         pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` }}
@@ -156,7 +158,7 @@ function ReportDrawer({ id, onClose, onReplied, onLoaded }: { id: string | null;
             <Descriptions.Item label="问题描述">{r.description}</Descriptions.Item>
             <Descriptions.Item label="状态"><ReportStatusTag status={r.status} testId="report-detail-status" /></Descriptions.Item>
             <Descriptions.Item label="答复期限">
-              <Space>{r.deadline ?? '-'}<DeadlineCountdown value={r} /></Space>
+              <Space>{deadlineDate(r.deadline)}<DeadlineCountdown value={r} /></Space>
             </Descriptions.Item>
             {r.reply && <Descriptions.Item label="答复">{r.reply}（{formatTime(r.repliedAt)}）</Descriptions.Item>}
           </Descriptions>

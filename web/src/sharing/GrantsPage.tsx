@@ -14,7 +14,7 @@ import { useSubmit } from '../shared/useSubmit';
 import { GRANT_STATUS, GrantStatusTag, MaskingSummary } from './SharingTags';
 import { sharingApi, type Grant } from './sharing-api';
 
-type Side = 'consumer' | 'provider';
+type Side = 'consumer' | 'provider' | 'all';
 const EMPTY: Grant[] = [];
 
 /**
@@ -25,10 +25,15 @@ export function GrantsPage() {
   const me = useCurrentUser();
   const { id: openId = null } = useParams();
   const navigate = useNavigate();
-  const [side, setSide] = useState<Side>('consumer');
+  const member = hasRole(me.roles, 'dept_admin') || hasRole(me.roles, 'dept_user');
+  const platform = hasRole(me.roles, 'platform_admin');
+  const [side, setSide] = useState<Side>(member ? 'consumer' : 'all');
   const [status, setStatus] = useState<string | undefined>(undefined);
-  const canRevoke = hasRole(me.roles, 'dept_admin') || hasRole(me.roles, 'platform_admin');
-  const fetch = useCallback(() => sharingApi.listGrants({ as: side, status }).then((r) => r.items), [side, status]);
+  const canRevoke = hasRole(me.roles, 'dept_admin') || platform;
+  const fetch = useCallback(
+    () => sharingApi.listGrants({ as: side === 'all' ? undefined : side, status }).then((r) => r.items),
+    [side, status],
+  );
   const list = useRemoteData(fetch, EMPTY);
   const [revoking, setRevoking] = useState<Grant | null>(null);
   const [renewing, setRenewing] = useState<Grant | null>(null);
@@ -37,6 +42,7 @@ export function GrantsPage() {
     {
       title: '信息资源',
       key: 'resource',
+      width: 200,
       render: (_, g) => (
         <Space direction="vertical" size={0}>
           <Link to={`/catalog/resources/${g.resourceId}`} data-testid="grant-resource">{g.resourceName}</Link>
@@ -44,9 +50,8 @@ export function GrantsPage() {
         </Space>
       ),
     },
-    side === 'consumer'
-      ? { title: '提供部门', dataIndex: 'providerName', key: 'provider', width: 170 }
-      : { title: '使用部门', dataIndex: 'consumerOrgName', key: 'consumer', width: 170 },
+    ...(side !== 'provider' ? [{ title: '提供部门', dataIndex: 'providerName', key: 'provider', width: 170 }] : []),
+    ...(side !== 'consumer' ? [{ title: '使用部门', dataIndex: 'consumerOrgName', key: 'consumer', width: 170 }] : []),
     { title: '使用系统', dataIndex: 'applicationName', key: 'app', width: 150 },
     {
       title: '信息项',
@@ -78,13 +83,14 @@ export function GrantsPage() {
       title: '操作',
       key: 'actions',
       width: 110,
+      fixed: 'right',
       render: (_, g) => (
         <Space size={0} direction="vertical">
           <Link to={`/sharing/requests/${g.requestId}`}>申请详情</Link>
           {side === 'consumer' && g.status !== 'revoked' && (
             <Button type="link" size="small" style={{ padding: 0 }} onClick={() => setRenewing(g)} data-testid="grant-renew">申请续期</Button>
           )}
-          {side === 'provider' && canRevoke && g.status === 'active' && (
+          {side !== 'consumer' && canRevoke && g.status === 'active' && (
             <Button type="link" size="small" danger style={{ padding: 0 }} onClick={() => setRevoking(g)} data-testid="grant-revoke">撤销</Button>
           )}
         </Space>
@@ -98,8 +104,13 @@ export function GrantsPage() {
         activeKey={side}
         onChange={(k) => setSide(k as Side)}
         items={[
-          { key: 'consumer', label: <span data-testid="grants-tab-consumer">我获得的授权</span> },
-          { key: 'provider', label: <span data-testid="grants-tab-provider">我提供的授权</span> },
+          ...(member
+            ? [
+                { key: 'consumer', label: <span data-testid="grants-tab-consumer">我获得的授权</span> },
+                { key: 'provider', label: <span data-testid="grants-tab-provider">我提供的授权</span> },
+              ]
+            : []),
+          ...(platform ? [{ key: 'all', label: <span data-testid="grants-tab-all">全部授权（平台监督）</span> }] : []),
         ]}
       />
       <div className="page-toolbar">
@@ -121,15 +132,16 @@ export function GrantsPage() {
         loading={list.loading}
         dataSource={list.data}
         columns={columns}
+        scroll={{ x: 1300 }}
         data-testid={`grants-table-${side}`}
-        locale={{ emptyText: side === 'consumer' ? '本部门暂未获得授权' : '本部门暂未向其他部门提供授权' }}
+        locale={{ emptyText: side === 'consumer' ? '本部门暂未获得授权' : side === 'provider' ? '本部门暂未向其他部门提供授权' : '暂无授权' }}
         pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` }}
       />
       <RevokeModal grant={revoking} onClose={() => setRevoking(null)} onDone={() => { setRevoking(null); void list.reload(); }} />
       <GrantDrawer
         id={openId}
         onClose={() => navigate('/sharing/grants')}
-        onLoaded={(g) => setSide(g.consumerOrgId === me.orgId ? 'consumer' : 'provider')}
+        onLoaded={(g) => setSide(!member ? 'all' : g.consumerOrgId === me.orgId ? 'consumer' : 'provider')}
       />
       <RenewModal grant={renewing} onClose={() => setRenewing(null)} onDone={() => setRenewing(null)} />
     </Card>
@@ -140,6 +152,11 @@ function RevokeModal({ grant, onClose, onDone }: { grant: Grant | null; onClose(
   const { message } = App.useApp();
   const [reason, setReason] = useState('');
   const { submitting, error, clearError, run } = useSubmit();
+  // A fresh form for each grant opened (before the user types, unlike afterOpenChange).
+  useEffect(() => {
+    setReason('');
+    clearError();
+  }, [grant, clearError]);
   return (
     <Modal
       open={grant !== null}
@@ -149,7 +166,6 @@ function RevokeModal({ grant, onClose, onDone }: { grant: Grant | null; onClose(
       confirmLoading={submitting}
       okButtonProps={{ danger: true, disabled: reason.trim() === '', ...({ 'data-testid': 'revoke-confirm' } as Record<string, string>) }}
       onCancel={onClose}
-      afterOpenChange={(open) => { if (open) { setReason(''); clearError(); } }}
       destroyOnHidden
       onOk={() =>
         void run(async () => {
@@ -171,6 +187,11 @@ function RenewModal({ grant, onClose, onDone }: { grant: Grant | null; onClose()
   const [validTo, setValidTo] = useState<Dayjs | null>(null);
   const [reason, setReason] = useState('');
   const { submitting, error, clearError, run } = useSubmit();
+  useEffect(() => {
+    setValidTo(null);
+    setReason('');
+    clearError();
+  }, [grant, clearError]);
   return (
     <Modal
       open={grant !== null}
@@ -180,7 +201,6 @@ function RenewModal({ grant, onClose, onDone }: { grant: Grant | null; onClose()
       confirmLoading={submitting}
       okButtonProps={{ disabled: !validTo || reason.trim() === '', ...({ 'data-testid': 'renew-confirm' } as Record<string, string>) }}
       onCancel={onClose}
-      afterOpenChange={(open) => { if (open) { setValidTo(null); setReason(''); clearError(); } }}
       destroyOnHidden
       onOk={() =>
         void run(async () => {

@@ -13,7 +13,7 @@ import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
 import { DecisionPanel } from './DecisionPanel';
-import { DeadlineCountdown, formatSize, historyLabel, MaskingSummary, RequestStatusTag } from './SharingTags';
+import { DeadlineCountdown, deadlineDate, formatSize, historyLabel, MaskingSummary, RequestStatusTag } from './SharingTags';
 import { sharingApi, type HistoryEntry, type ShareRequestDetail } from './sharing-api';
 
 /** Loads a request, keeping a 403/404 apart from other failures (they replace the page). */
@@ -29,7 +29,7 @@ function useShareRequest(id: string) {
  * One share request: what was asked and why, the attachments, the history; the applicant may withdraw it while
  * pending, the provider's dept_admin (and the platform admin at 待复核) decides it here.
  */
-export function RequestDetailPage() {
+export function RequestDetailPage({ reviewing = false }: { reviewing?: boolean }) {
   const { id = '' } = useParams();
   const me = useCurrentUser();
   const navigate = useNavigate();
@@ -91,6 +91,15 @@ export function RequestDetailPage() {
         }
       >
         <ErrorAlert error={withdraw.error} />
+        {reviewing && !canDecide && (r.status === 'pending' || r.status === 'second_review') && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 16 }}
+            data-testid="request-no-decision"
+            title={r.status === 'pending' ? `该申请由${r.providerName}的部门管理员审核，您无权作出审核决定。` : '该申请待平台管理员复核，您无权作出复核决定。'}
+          />
+        )}
         {r.status === 'refused' && r.decisionReason && (
           <Alert type="error" showIcon style={{ marginBottom: 16 }} title={`拒绝理由：${r.decisionReason}`} data-testid="request-refusal" />
         )}
@@ -130,7 +139,7 @@ export function RequestDetailPage() {
           <Descriptions.Item label="申请时间">{formatTime(r.createdAt)}</Descriptions.Item>
           <Descriptions.Item label="答复期限">
             <Space>
-              <span>{r.deadline ?? '-'}</span>
+              <span>{deadlineDate(r.deadline)}</span>
               <DeadlineCountdown value={r} />
             </Space>
           </Descriptions.Item>

@@ -8,7 +8,7 @@ import { describeError } from '../shared/errors';
 import { formatTime } from '../shared/format';
 import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
-import { byUrgency, DeadlineCountdown, RequestStatusTag } from './SharingTags';
+import { byUrgency, DeadlineCountdown, deadlineDate, RequestStatusTag } from './SharingTags';
 import { sharingApi, type RequestQuery, type ShareRequest } from './sharing-api';
 
 const EMPTY: ShareRequest[] = [];
@@ -41,7 +41,7 @@ function columns(side: 'applicant' | 'provider' | 'reviewer', detailPath: string
     { title: '信息项', key: 'items', width: 90, render: (_, r) => `${r.items.length} 项` },
     { title: '状态', dataIndex: 'status', key: 'status', width: 90, render: (v: string) => <RequestStatusTag status={v} testId="request-row-status" /> },
     { title: '申请时间', dataIndex: 'createdAt', key: 'createdAt', width: 170, render: formatTime },
-    { title: '答复期限', dataIndex: 'deadline', key: 'deadline', width: 110, render: (v: string | null) => v ?? '-' },
+    { title: '答复期限', dataIndex: 'deadline', key: 'deadline', width: 110, render: (v: string | null) => deadlineDate(v) },
     { title: '剩余时间', key: 'countdown', width: 150, render: (_, r) => <DeadlineCountdown value={r} /> },
     ...(extra ?? []),
   ];

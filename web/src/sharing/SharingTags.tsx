@@ -38,13 +38,14 @@ export const MASKING_OPTIONS = (Object.keys(MASKING_LABELS) as MaskingRule[]).ma
 /** History actions of share requests, grants and error reports. */
 export const HISTORY_ACTIONS: Record<string, string> = {
   created: '提交申请',
-  submitted: '提交申请',
+  submitted: '提交',
   requested: '提交申请',
   auto_approved: '无条件共享，自动授权',
   granted: '授权生效',
   approved: '同意',
   provider_approved: '提供方同意，待平台复核',
   second_review: '提交平台复核',
+  forwarded: '提供部门同意，提交平台复核',
   refused: '拒绝',
   withdrawn: '撤回',
   attachment_added: '上传附件',
@@ -91,6 +92,17 @@ export function DeadlineCountdown({ value, testId = 'deadline-countdown' }: { va
       {left === 0 ? '今日到期' : `剩余 ${left} 个工作日`}
     </Typography.Text>
   );
+}
+
+/**
+ * A deadline as a date in China Standard Time: the API may send a date or the instant the deadline ends
+ * (e.g. 2026-12-04T15:59:59.999Z = 2026-12-04 23:59:59 CST).
+ */
+export function deadlineDate(value: string | null | undefined): string {
+  if (!value) return '-';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? value : new Date(t + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** Sorts waiting items first, most urgent (fewest working days left) first, then the newest. */

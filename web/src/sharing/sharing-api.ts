@@ -1,5 +1,4 @@
-import { api, apiUrl, ApiError, request, type Query } from '../api/client';
-import type { MeResponse } from '../api/types';
+import { api, apiUrl, request, upload, type Query } from '../api/client';
 
 /** 共享申请、审批、授权、数据纠错、共享设置: types mirroring docs/sharing-api.md. */
 
@@ -170,35 +169,9 @@ const requestPath = (id: string) => `/share-requests/${encodeURIComponent(id)}`;
 const grantPath = (id: string) => `/grants/${encodeURIComponent(id)}`;
 const reportPath = (id: string) => `/error-reports/${encodeURIComponent(id)}`;
 
-/**
- * Uploads one file as multipart field `file`. The CSRF token lives inside the API client, so (as the catalog
- * importer does) /auth/me hands out the session's token for this request.
- */
-async function uploadFile<T>(path: string, file: File): Promise<T> {
-  const { csrfToken } = await api.get<MeResponse>('/auth/me');
-  const form = new FormData();
-  form.append('file', file);
-  let response: Response;
-  try {
-    response = await fetch(apiUrl(path), {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'X-CSRF-Token': csrfToken },
-      credentials: 'same-origin',
-      body: form,
-    });
-  } catch {
-    throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
-  }
-  const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.ok) return body as T;
-  const code = typeof body.code === 'string' ? body.code : `HTTP_${response.status}`;
-  const message = typeof body.message === 'string' && body.message ? body.message : `上传失败（${response.status}）`;
-  throw new ApiError(response.status, code, message, body);
-}
-
 export const sharingApi = {
   createRequest: (body: ShareRequestBody) => api.post<Created>('/share-requests', body),
-  uploadAttachment: (requestId: string, file: File) => uploadFile<Attachment>(`${requestPath(requestId)}/attachments`, file),
+  uploadAttachment: (requestId: string, file: File) => upload<Attachment>(`${requestPath(requestId)}/attachments`, file),
   /** A plain GET link: the browser downloads the file with the session cookie. */
   attachmentUrl: (requestId: string, attachmentId: string) => apiUrl(`${requestPath(requestId)}/attachments/${encodeURIComponent(attachmentId)}`),
   listRequests: (query: RequestQuery) => api.get<Listing<ShareRequest>>('/share-requests', { ...query } as Query),
@@ -206,7 +179,8 @@ export const sharingApi = {
   decide: (id: string, body: DecisionBody) => api.post<ShareRequest>(`${requestPath(id)}/decision`, body),
   withdraw: (id: string) => api.post<unknown>(`${requestPath(id)}/withdraw`),
 
-  listGrants: (query: { as: 'consumer' | 'provider'; status?: string; resourceId?: string }) =>
+  /** Without `as`, the platform admin sees every department's grants (oversight). */
+  listGrants: (query: { as?: 'consumer' | 'provider'; status?: string; resourceId?: string }) =>
     api.get<Listing<Grant>>('/grants', { ...query } as Query),
   getGrant: (id: string) => api.get<Grant>(grantPath(id)),
   revokeGrant: (id: string, reason: string) => api.post<Grant>(`${grantPath(id)}/revoke`, { reason }),
