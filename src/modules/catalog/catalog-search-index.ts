@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
 import type { CatalogSearchDocsTable } from '../../platform/db/schema.js';
 import { catalogRepository, chunks } from './catalog.repository.js';
-import { termCodesOf } from './catalog-terms.js';
+import { termCodesOf, sortedTerms } from './catalog-terms.js';
 
 type SearchDoc = Insertable<CatalogSearchDocsTable>;
 
@@ -45,7 +45,7 @@ export function searchDocOf(s: SearchDocSource): SearchDoc {
     update_cycle: s.updateCycle,
     publish_date: s.publishDate,
     name: s.name,
-    terms: [...new Set([...nameTerms, ...itemTerms, ...summaryTerms, ...providerTerms])],
+    terms: sortedTerms([...nameTerms, ...itemTerms, ...summaryTerms, ...providerTerms]),
     name_terms: nameTerms,
     item_terms: itemTerms,
     provider_terms: providerTerms,

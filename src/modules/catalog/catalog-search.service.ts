@@ -4,7 +4,7 @@ import type { Database } from '../../platform/db/database.js';
 import { DomainError, forbidden } from '../../platform/errors.js';
 import { canReviewResources, canViewDepartmentCatalog } from './catalog.policy.js';
 import { catalogRepository } from './catalog.repository.js';
-import { termCode, termsOf } from './catalog-terms.js';
+import { sortedTerms, termCode, termsOf } from './catalog-terms.js';
 import { isRequestable } from './catalog-views.js';
 
 export interface CatalogSearchQuery {
@@ -127,7 +127,7 @@ export function createCatalogSearch(deps: { db: Database }) {
     if (query.status) where.push(sql`d.status = ${query.status}`);
 
     const q = (query.q ?? '').normalize('NFKC').toLowerCase().trim();
-    const terms = q ? [...new Set(termsOf(q).map(termCode))] : [];
+    const terms = q ? sortedTerms(termsOf(q).map(termCode)) : [];
     let score: RawBuilder<number> = sql<number>`0`;
     if (q) {
       const substring = `%${likeEscape(q)}%`;
@@ -137,12 +137,16 @@ export function createCatalogSearch(deps: { db: Database }) {
         score = sql<number>`${nameBoost}`;
       } else {
         const arr = sql`${terms}::int4[]`;
-        // Written out per query term rather than as a subquery over unnest(): no sub-plan per row, which halves the cost.
-        const has = (column: string, t: number) => sql`(${t}::int4 = any(d.${sql.raw(column)}))`;
-        // Per query term: name 1.0 > items 0.7 > summary 0.5 > provider 0.3 (a term in `terms` but in none of the others is from the summary).
-        const weighted = sql.join(terms.map((t) => sql`(case when ${has('name_terms', t)} then ${WEIGHT.name}::float8 when ${has('item_terms', t)} then ${WEIGHT.items}::float8
-                                                          when not ${has('terms', t)} then 0::float8 when ${has('provider_terms', t)} then ${WEIGHT.provider}::float8 else ${WEIGHT.summary}::float8 end)`), sql` + `);
-        const matched = sql.join(terms.map((t) => sql`${has('terms', t)}::int`), sql` + `);
+        // intarray set operations (C code), one per field: each matched query term counts once, at the
+        // weight of the best field holding it — name 1.0 > items 0.7 > summary 0.5 > provider 0.3 (a term
+        // in `terms` but in none of the per-field arrays is from the summary).
+        const inName = sql`(d.name_terms & ${arr})`;
+        const inItems = sql`((d.item_terms & ${arr}) - d.name_terms)`;
+        const elsewhere = sql`((d.terms & ${arr}) - d.name_terms - d.item_terms)`;
+        const weighted = sql`(icount(${inName}) * ${WEIGHT.name}::float8 + icount(${inItems}) * ${WEIGHT.items}::float8
+                              + icount(${elsewhere} & d.provider_terms) * ${WEIGHT.provider}::float8
+                              + icount(${elsewhere} - d.provider_terms) * ${WEIGHT.summary}::float8)`;
+        const matched = sql`icount(d.terms & ${arr})`;
         const needed = requiredMatches(terms.length);
         const groups = await candidateGroups(terms, terms.length - needed);
         where.push(groups.length ? sql`(${sql.join(groups.map((g) => sql`d.terms @> ${g}::int4[]`), sql` or `)})` : sql`false`);

@@ -61,5 +61,10 @@ export function termCode(term: string): number {
 
 /** The distinct term codes of a text. */
 export function termCodesOf(text: string): number[] {
-  return [...new Set(termsOf(text).map(termCode))];
+  return sortedTerms(termsOf(text).map(termCode));
+}
+
+/** Distinct term codes in ascending order: intarray's set operations are linear on sorted arrays. */
+export function sortedTerms(codes: Iterable<number>): number[] {
+  return [...new Set(codes)].sort((a, b) => a - b);
 }

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { intarray } from '@electric-sql/pglite/contrib/intarray';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
@@ -18,7 +19,8 @@ export interface DatabaseHandle {
 const INT8 = 20;
 const DATE = 1082;
 
-export const PGLITE_OPTIONS = { parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v } };
+/** intarray: C-speed set operations on the catalog search's term arrays (PostgreSQL ships it in contrib). */
+export const PGLITE_OPTIONS = { parsers: { [INT8]: (v: string) => Number(v), [DATE]: (v: string) => v }, extensions: { intarray } };
 
 /** Puts Kysely over an open PGlite instance; closing the handle closes PGlite. */
 export function wrapPglite(pglite: PGlite): DatabaseHandle {
