@@ -25,12 +25,18 @@ export interface SearchDocSource {
   itemNames: string[];
 }
 
-/** The search document of one catalog entry: bigram terms per field, and their union for the GIN index. */
+/**
+ * The search document of one catalog entry: bigram terms (sorted) for the GIN index, and per field
+ * for the weights. The per-field arrays are disjoint — each term sits in the best field holding it
+ * (name > items > provider > summary) — so a query's weighted score is one intersection per field;
+ * summary terms are those in `terms` and in none of the others.
+ * The name is stored normalised (NFKC, lower case) as queries are.
+ */
 export function searchDocOf(s: SearchDocSource): SearchDoc {
   const nameTerms = termCodesOf(s.name);
-  const itemTerms = termCodesOf(s.itemNames.join(' '));
-  const summaryTerms = termCodesOf(s.summary);
-  const providerTerms = termCodesOf(s.providerName);
+  const itemTerms = without(termCodesOf(s.itemNames.join(' ')), nameTerms);
+  const providerTerms = without(termCodesOf(s.providerName), nameTerms, itemTerms);
+  const summaryTerms = without(termCodesOf(s.summary), nameTerms, itemTerms, providerTerms);
   return {
     version_id: s.versionId,
     resource_id: s.resourceId,
@@ -44,12 +50,18 @@ export function searchDocOf(s: SearchDocSource): SearchDoc {
     is_open: s.isOpen,
     update_cycle: s.updateCycle,
     publish_date: s.publishDate,
-    name: s.name,
+    name: s.name.normalize('NFKC').toLowerCase(),
     terms: sortedTerms([...nameTerms, ...itemTerms, ...summaryTerms, ...providerTerms]),
     name_terms: nameTerms,
     item_terms: itemTerms,
     provider_terms: providerTerms,
   };
+}
+
+/** `terms` (sorted) without any term of the other lists. */
+function without(terms: number[], ...others: number[][]): number[] {
+  const drop = new Set(others.flat());
+  return terms.filter((t) => !drop.has(t));
 }
 
 export async function insertSearchDocs(db: Database, docs: SearchDoc[]): Promise<void> {

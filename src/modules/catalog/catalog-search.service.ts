@@ -129,48 +129,50 @@ export function createCatalogSearch(deps: { db: Database }) {
     const q = (query.q ?? '').normalize('NFKC').toLowerCase().trim();
     const terms = q ? sortedTerms(termsOf(q).map(termCode)) : [];
     let score: RawBuilder<number> = sql<number>`0`;
+    let from: RawBuilder<unknown> = sql`catalog_search_docs d`;
     if (q) {
       const substring = `%${likeEscape(q)}%`;
-      const nameBoost = sql`(case when lower(d.name) = ${q} then 3 when lower(d.name) like ${substring} then 2 else 0 end)`;
+      // d.name is stored normalised like q (NFKC, lower case).
+      const nameBoost = sql`(case when d.name = ${q} then 3 when d.name like ${substring} then 2 else 0 end)`;
       if (terms.length === 0) {
-        where.push(sql`lower(d.name) like ${substring}`);
+        where.push(sql`d.name like ${substring}`);
         score = sql<number>`${nameBoost}`;
       } else {
         const arr = sql`${terms}::int4[]`;
-        // intarray set operations (C code), one per field: each matched query term counts once, at the
-        // weight of the best field holding it — name 1.0 > items 0.7 > summary 0.5 > provider 0.3 (a term
-        // in `terms` but in none of the per-field arrays is from the summary).
-        const inName = sql`(d.name_terms & ${arr})`;
-        const inItems = sql`((d.item_terms & ${arr}) - d.name_terms)`;
-        const elsewhere = sql`((d.terms & ${arr}) - d.name_terms - d.item_terms)`;
-        const weighted = sql`(icount(${inName}) * ${WEIGHT.name}::float8 + icount(${inItems}) * ${WEIGHT.items}::float8
-                              + icount(${elsewhere} & d.provider_terms) * ${WEIGHT.provider}::float8
-                              + icount(${elsewhere} - d.provider_terms) * ${WEIGHT.summary}::float8)`;
-        const matched = sql`icount(d.terms & ${arr})`;
         const needed = requiredMatches(terms.length);
         const groups = await candidateGroups(terms, terms.length - needed);
         where.push(groups.length ? sql`(${sql.join(groups.map((g) => sql`d.terms @> ${g}::int4[]`), sql` or `)})` : sql`false`);
-        where.push(sql`(${matched}) >= ${needed}`);
+        // Matched query terms per field, counted once per candidate by intarray intersections (C code,
+        // linear on the sorted arrays); `offset 0` keeps the planner from inlining and recounting them.
+        // The per-field arrays are disjoint and together make up `terms`, so what is in none of name,
+        // items or provider is from the summary.
+        from = sql`(select d.*, icount(d.terms & ${arr}) as matched, icount(d.name_terms & ${arr}) as in_name,
+                           icount(d.item_terms & ${arr}) as in_items, icount(d.provider_terms & ${arr}) as in_provider
+                    from catalog_search_docs d where ${sql.join(where, sql` and `)} offset 0) d`;
+        where.length = 0;
+        where.push(sql`d.matched >= ${needed}`);
+        const weighted = sql`(d.in_name * ${WEIGHT.name}::float8 + d.in_items * ${WEIGHT.items}::float8 + d.in_provider * ${WEIGHT.provider}::float8
+                              + (d.matched - d.in_name - d.in_items - d.in_provider) * ${WEIGHT.summary}::float8)`;
         // Every query term present approximates "the whole query occurs somewhere": +1.
         // Among equal matches, a name closer in length to the query is the better one (企业登信息 → 企业登记信息, not 香洲区企业登记信息).
         const lengthGap = sql`least(abs(char_length(d.name) - ${[...q].length}), 20) * 0.01`;
-        score = sql<number>`((${weighted}) / ${terms.length}::float8 + ${nameBoost} + (case when d.terms @> ${arr} then 1 else 0 end) - ${lengthGap})`;
+        score = sql<number>`((${weighted}) / ${terms.length}::float8 + ${nameBoost} + (case when d.matched = ${terms.length} then 1 else 0 end) - ${lengthGap})`;
       }
     }
-    return { where: sql.join(where, sql` and `), score, hasQuery: q !== '' };
+    return { from, where: sql.join(where, sql` and `), score, hasQuery: q !== '' };
   }
 
   return {
     /** The version ids (in catalog order) an export of this query holds, at most `max`. */
     async matchingVersionIds(actor: Actor, query: CatalogSearchQuery, max: number): Promise<string[]> {
-      const { where } = await conditions(actor, query);
-      const rows = await sql<{ version_id: string }>`select d.version_id from catalog_search_docs d where ${where}
+      const { from, where } = await conditions(actor, query);
+      const rows = await sql<{ version_id: string }>`select d.version_id from ${from} where ${where}
                                                      order by d.provider_org_id, d.publish_date desc, d.resource_id limit ${max}`.execute(db);
       return rows.rows.map((r) => r.version_id);
     },
 
     async search(actor: Actor, query: CatalogSearchQuery): Promise<{ total: number; items: SearchHit[]; facets: Facets }> {
-      const { where, score, hasQuery } = await conditions(actor, query);
+      const { from, where, score, hasQuery } = await conditions(actor, query);
       const limit = Math.min(query.limit ?? 20, 500);
       const offset = query.offset ?? 0;
       const bySubmission = query.sort === 'submittedAt';
@@ -186,7 +188,7 @@ export function createCatalogSearch(deps: { db: Database }) {
         with m as materialized (
           select d.resource_id, d.version_id, d.provider_org_id, d.category_id, d.share_type, d.format_class, d.is_open,
                  d.update_cycle, d.status, d.publish_date, ${score} as score, ${submittedAt} as submitted_at
-          from catalog_search_docs d where ${where}),
+          from ${from} where ${where}),
         p as (select * from m order by ${order} limit ${limit} offset ${offset}),
         f as (
           select case when grouping(provider_org_id) = 0 then 'provider' when grouping(category_id) = 0 then 'category'
