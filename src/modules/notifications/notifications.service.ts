@@ -2,6 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { Actor, Role } from '../identity/identity.policy.js';
 import type { Database } from '../../platform/db/database.js';
 import { DomainError } from '../../platform/errors.js';
+import type { NotificationView } from './notifications.types.js';
 
 /**
  * Who a message is for: one user; a department (only the holders of `roles` in it, when given); or every
@@ -22,15 +23,7 @@ export interface NotificationInput {
   link: string | null;
 }
 
-export interface NotificationView {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  createdAt: string;
-  read: boolean;
-}
+export type { NotificationView } from './notifications.types.js';
 
 /**
  * Puts a message in the recipients' inbox. Call it with the transaction that makes the change, so the

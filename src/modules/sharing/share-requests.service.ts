@@ -13,19 +13,12 @@ import { sharingRepository, type GrantRow, type RequestRow } from './sharing.rep
 import { invalid, isCalendarDate, isUniqueViolation, links, recordSharingEvent, viewContextFor } from './sharing-support.js';
 import { toHistory, toRequestView } from './sharing-views.js';
 import {
-  OPEN_REQUEST_STATUSES, SHARE_TYPES, type GrantTerms, type RequestStatus, type ShareRequestDetail, type ShareRequestView,
+  OPEN_REQUEST_STATUSES, SHARE_TYPES, type CreateRequestInput, type GrantTerms, type RequestStatus, type ShareRequestDetail,
+  type ShareRequestView,
 } from './sharing.types.js';
 import { cstDate, workingDayDeadline } from './working-days.js';
 
-export interface CreateRequestInput {
-  resourceId: string;
-  items: string[];
-  purpose: string;
-  basis: string;
-  applicationName: string;
-  validFrom: string;
-  validTo: string;
-}
+export type { CreateRequestInput } from './sharing.types.js';
 
 export interface DecisionInput {
   approve: boolean;

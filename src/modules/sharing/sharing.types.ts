@@ -40,6 +40,17 @@ export interface HistoryEntry {
   comment: string | null;
 }
 
+/** The body of POST /share-requests (申请共享). */
+export interface CreateRequestInput {
+  resourceId: string;
+  items: string[];
+  purpose: string;
+  basis: string;
+  applicationName: string;
+  validFrom: string;
+  validTo: string;
+}
+
 export interface ShareRequestView {
   id: string;
   resourceId: string;

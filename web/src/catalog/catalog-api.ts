@@ -1,15 +1,13 @@
 import { api, apiUrl, ApiError, request, upload, type Query } from '../api/client';
+import type { InfoItemInput } from '@shared/catalog/catalog.types';
 import type {
-  DataType, FormatClass, ResourceStatus, ShareMethodClass, ShareMethodType, ShareType, UpdateCycle, VersionStatus,
+  FormatClass, ResourceStatus, ShareMethodClass, ShareMethodType, ShareType, UpdateCycle, VersionStatus,
 } from './catalog-constants';
 
 /** 目录管理: types mirroring /api/v1/resources and /api/v1/catalog (docs/catalog-api.md). */
 
-export interface InfoItem {
-  name: string;
-  dataType: DataType;
-  length: number | null;
-}
+/** 信息项: the server's InfoItemInput (src/modules/catalog/catalog.types.ts). */
+export type InfoItem = InfoItemInput;
 
 /** The body of POST /resources and PUT /resources/{id}/draft. */
 export interface ResourceBody {

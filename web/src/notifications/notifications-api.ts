@@ -1,17 +1,9 @@
 import { api } from '../api/client';
+import type { NotificationView } from '@shared/notifications/notifications.types';
 
-/** 消息中心: types mirroring /api/v1/notifications (docs/sharing-api.md). */
+/** 消息中心: /api/v1/notifications (docs/sharing-api.md); a message is the server's NotificationView. */
 
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  /** A console path, or null. */
-  link: string | null;
-  createdAt: string;
-  read: boolean;
-}
+export type Notification = NotificationView;
 
 export interface NotificationPage {
   items: Notification[];

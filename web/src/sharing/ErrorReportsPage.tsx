@@ -11,7 +11,7 @@ import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
 import { HistoryTimeline } from './RequestDetailPage';
-import { byUrgency, DeadlineCountdown, deadlineDate, REPORT_STATUS, ReportStatusTag } from './SharingTags';
+import { byUrgency, DeadlineCountdown, deadlineDate, LIST_PAGINATION, REPORT_STATUS, ReportStatusTag } from './SharingTags';
 import { sharingApi, type ErrorReport, type ErrorReportDetail } from './sharing-api';
 
 type Side = 'reporter' | 'provider';
@@ -89,7 +89,7 @@ export function ErrorReportsPage() {
         scroll={{ x: 1300 }}
         data-testid={`reports-table-${side}`}
         locale={{ emptyText: side === 'reporter' ? '暂无纠错，可在共享目录的资源详情中提交数据纠错' : '暂无针对本部门资源的纠错' }}
-        pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` }}
+        pagination={LIST_PAGINATION}
       />
       <ReportDrawer
         id={openId}

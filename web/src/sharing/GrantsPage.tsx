@@ -11,7 +11,7 @@ import { formatTime } from '../shared/format';
 import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
-import { GRANT_STATUS, GrantStatusTag, MaskingSummary } from './SharingTags';
+import { GRANT_STATUS, GrantStatusTag, LIST_PAGINATION, MaskingSummary } from './SharingTags';
 import { sharingApi, type Grant } from './sharing-api';
 
 type Side = 'consumer' | 'provider' | 'all';
@@ -135,7 +135,7 @@ export function GrantsPage() {
         scroll={{ x: 1300 }}
         data-testid={`grants-table-${side}`}
         locale={{ emptyText: side === 'consumer' ? '本部门暂未获得授权' : side === 'provider' ? '本部门暂未向其他部门提供授权' : '暂无授权' }}
-        pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` }}
+        pagination={LIST_PAGINATION}
       />
       <RevokeModal grant={revoking} onClose={() => setRevoking(null)} onDone={() => { setRevoking(null); void list.reload(); }} />
       <GrantDrawer

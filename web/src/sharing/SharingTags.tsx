@@ -1,4 +1,5 @@
-import { Tag, Typography } from 'antd';
+import { Tag, Typography, type TablePaginationConfig } from 'antd';
+import { MASKING_KINDS } from '@shared/sharing/masking';
 import type { Deadline, MaskingRule } from './sharing-api';
 
 /** Labels and tags of the sharing workflow (docs/sharing-api.md). */
@@ -24,6 +25,10 @@ export const REPORT_STATUS: Record<string, { label: string; color: string }> = {
   rejected: { label: '不是错误', color: 'default' },
 };
 
+/**
+ * Short names of the server's masking kinds (MASKING_KINDS), for the decision's select and the grant's summary;
+ * the server's MASKING_LABELS describe each rule in full.
+ */
 export const MASKING_LABELS: Record<MaskingRule, string> = {
   name: '姓名',
   idNumber: '证件号码',
@@ -33,7 +38,10 @@ export const MASKING_LABELS: Record<MaskingRule, string> = {
   hide: '不提供',
 };
 
-export const MASKING_OPTIONS = (Object.keys(MASKING_LABELS) as MaskingRule[]).map((value) => ({ value, label: MASKING_LABELS[value] }));
+export const MASKING_OPTIONS = MASKING_KINDS.map((value) => ({ value, label: MASKING_LABELS[value] }));
+
+/** Paging of the request, grant and error-report lists (20 a page, client-side). */
+export const LIST_PAGINATION: TablePaginationConfig = { pageSize: 20, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` };
 
 /** History actions of share requests, grants and error reports. */
 export const HISTORY_ACTIONS: Record<string, string> = {

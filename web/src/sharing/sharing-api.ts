@@ -1,82 +1,31 @@
 import { api, apiUrl, request, upload, type Query } from '../api/client';
+import type { MaskingKind } from '@shared/sharing/masking';
+import type {
+  AttachmentView, CreateRequestInput, ErrorReportStatus, ErrorReportView, GrantStatus, GrantTerms, GrantView, HistoryEntry,
+  RequestStatus, ShareRequestDetail, ShareRequestView, SharingSettings,
+} from '@shared/sharing/sharing.types';
 
-/** 共享申请、审批、授权、数据纠错、共享设置: types mirroring docs/sharing-api.md. */
+/**
+ * 共享申请、审批、授权、数据纠错、共享设置 (docs/sharing-api.md). The views, statuses and masking kinds are the
+ * server's (src/modules/sharing/sharing.types.ts, masking.ts); the console adds its request shapes here.
+ */
 
-export type ShareRequestStatus = 'pending' | 'second_review' | 'approved' | 'refused' | 'withdrawn';
-export type GrantStatus = 'active' | 'revoked' | 'expired';
-export type ErrorReportStatus = 'open' | 'confirmed' | 'rejected' | 'corrected';
-export type MaskingRule = 'name' | 'idNumber' | 'mobile' | 'address' | 'bankCard' | 'hide';
-
-export interface Decision {
-  items: string[];
-  validTo: string;
-  masking: Record<string, MaskingRule>;
-  dailyQuota: number | null;
-}
+export type { ErrorReportStatus, GrantStatus, HistoryEntry, ShareRequestDetail, SharingSettings };
+export type ShareRequestStatus = RequestStatus;
+export type MaskingRule = MaskingKind;
+export type Decision = GrantTerms;
+export type ShareRequest = ShareRequestView;
+export type Attachment = AttachmentView;
+export type Grant = GrantView;
+export type ErrorReport = ErrorReportView;
+/** The body of POST /share-requests. */
+export type ShareRequestBody = CreateRequestInput;
 
 /** What a deadline countdown needs (share requests and error reports). */
 export interface Deadline {
   deadline: string | null;
   workingDaysLeft: number | null;
   overdue: boolean;
-}
-
-export interface ShareRequest extends Deadline {
-  id: string;
-  resourceId: string;
-  resourceCode: string;
-  resourceName: string;
-  shareType: string;
-  providerOrgId: string;
-  providerName: string;
-  applicantOrgId: string;
-  applicantOrgName: string;
-  applicantUsername: string;
-  applicationName: string;
-  items: string[];
-  purpose: string;
-  basis: string;
-  validFrom: string;
-  validTo: string;
-  status: ShareRequestStatus;
-  createdAt: string;
-  decidedAt: string | null;
-  decisionReason: string | null;
-  renewalOfGrantId: string | null;
-  decision: Decision | null;
-}
-
-export interface HistoryEntry {
-  action: string;
-  actor: string | null;
-  orgName?: string | null;
-  at: string;
-  comment: string | null;
-}
-
-export interface Attachment {
-  id: string;
-  filename: string;
-  size: number;
-  sm3?: string;
-  createdAt?: string;
-  uploadedAt?: string;
-}
-
-export interface ShareRequestDetail extends ShareRequest {
-  history: HistoryEntry[];
-  attachments: Attachment[];
-  grantId: string | null;
-}
-
-export interface ShareRequestBody {
-  resourceId: string;
-  items: string[];
-  purpose: string;
-  basis: string;
-  applicationName: string;
-  validFrom: string;
-  validTo: string;
 }
 
 export interface DecisionBody {
@@ -88,57 +37,8 @@ export interface DecisionBody {
   dailyQuota?: number;
 }
 
-export interface Grant {
-  id: string;
-  requestId: string;
-  resourceId: string;
-  resourceCode: string;
-  resourceName: string;
-  providerOrgId: string;
-  providerName: string;
-  consumerOrgId: string;
-  consumerOrgName: string;
-  applicationName: string;
-  items: string[];
-  masking: Record<string, MaskingRule>;
-  validFrom: string;
-  validTo: string;
-  dailyQuota: number | null;
-  status: GrantStatus;
-  effective: boolean;
-  createdAt: string;
-  revokedAt: string | null;
-  revokedReason: string | null;
-}
-
-export interface ErrorReport extends Deadline {
-  id: string;
-  resourceId: string;
-  resourceCode: string;
-  resourceName: string;
-  providerOrgId: string;
-  providerName: string;
-  reporterOrgId: string;
-  reporterOrgName: string;
-  reporterUsername: string;
-  recordKey: string | null;
-  itemName: string | null;
-  description: string;
-  status: ErrorReportStatus;
-  createdAt: string;
-  reply: string | null;
-  repliedAt: string | null;
-}
-
 export interface ErrorReportDetail extends ErrorReport {
   history: HistoryEntry[];
-}
-
-export interface SharingSettings {
-  reviewDeadlineDays: number;
-  errorReportDeadlineDays: number;
-  secondReviewEnabled: boolean;
-  defaultDailyQuota: number;
 }
 
 export interface CalendarDay {
