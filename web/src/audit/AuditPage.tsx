@@ -8,6 +8,7 @@ import { formatTime } from '../shared/format';
 import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
 import { auditApi, fetchAuditActions, type AuditFilters } from './audit-api';
+import { serverPagination } from '../shared/pagination';
 
 const PAGE_SIZE = 20;
 
@@ -209,14 +210,7 @@ export function AuditPage() {
         size="small"
         data-testid="audit-table"
         scroll={{ x: 1200 }}
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: data.total,
-          showSizeChanger: false,
-          showTotal: (total) => `共 ${total} 条`,
-          onChange: setPage,
-        }}
+        pagination={serverPagination(page, PAGE_SIZE, data.total, setPage)}
       />
     </Card>
   );

@@ -13,6 +13,7 @@ import { catalogApi, type CatalogFilters, type SearchHit, type SearchResult } fr
 import { RESOURCE_STATUSES, SHARE_TYPES, statusLabel } from './catalog-constants';
 import { ShareTypeTag, StatusTag } from './CatalogTags';
 import { RetireAction } from './ReviewActions';
+import { serverPagination } from '../shared/pagination';
 
 const PAGE_SIZE = 10;
 const EMPTY: SearchResult = {
@@ -183,7 +184,7 @@ export function DepartmentCatalogPage() {
         loading={loading}
         size="middle"
         data-testid="department-table"
-        pagination={{ current: page, pageSize: PAGE_SIZE, total: data.total, showTotal: (total) => `共 ${total} 条`, onChange: setPage, showSizeChanger: false }}
+        pagination={serverPagination(page, PAGE_SIZE, data.total, setPage)}
       />
     </Card>
   );

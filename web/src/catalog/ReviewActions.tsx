@@ -1,8 +1,9 @@
-import { App, Button, Input, Modal, Space } from 'antd';
+import { App, Button, Modal, Space } from 'antd';
 import { useState } from 'react';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { useSubmit } from '../shared/useSubmit';
 import { catalogApi } from './catalog-api';
+import { ReasonInput } from '../shared/ReasonInput';
 
 /** 通过 (optional comment) / 退回 (comment required) of a submitted version; the platform admin's review. */
 export function ReviewActions({ resourceId, name, onDone }: { resourceId: string; name: string; onDone(): void }) {
@@ -50,14 +51,7 @@ export function ReviewActions({ resourceId, name, onDone }: { resourceId: string
         }
       >
         <ErrorAlert error={error} testId="review-error" />
-        <Input.TextArea
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          autoSize={{ minRows: 3, maxRows: 6 }}
-          maxLength={2000}
-          placeholder={mode === 'approve' ? '审核意见（选填）' : '退回原因（必填），说明需要修改的内容'}
-          data-testid="review-comment"
-        />
+        <ReasonInput value={comment} onChange={setComment} placeholder={mode === 'approve' ? '审核意见（选填）' : '退回原因（必填），说明需要修改的内容'} testId="review-comment" />
       </Modal>
     </>
   );
@@ -105,14 +99,7 @@ export function RetireAction({ resourceId, name, onDone, size }: { resourceId: s
       >
         <p>下架后资源仍可查阅，但不能再申请共享。</p>
         <ErrorAlert error={error} testId="retire-error" />
-        <Input.TextArea
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          autoSize={{ minRows: 3, maxRows: 6 }}
-          maxLength={2000}
-          placeholder="下架原因（必填），如部门职责调整、数据不再产生"
-          data-testid="retire-reason"
-        />
+        <ReasonInput value={reason} onChange={setReason} placeholder="下架原因（必填），如部门职责调整、数据不再产生" testId="retire-reason" />
       </Modal>
     </>
   );

@@ -13,6 +13,7 @@ import { ShareTypeTag } from './CatalogTags';
 import { InfoItemsTable, ResourceMetadata } from './ResourceMetadata';
 import { ReviewActions } from './ReviewActions';
 import { VersionDiffView } from './VersionDiffView';
+import { serverPagination } from '../shared/pagination';
 
 const PAGE_SIZE = 10;
 
@@ -74,7 +75,7 @@ export function ReviewQueuePage() {
         size="middle"
         data-testid="review-table"
         locale={{ emptyText: '没有待审核的信息资源' }}
-        pagination={{ current: page, pageSize: PAGE_SIZE, total: queue.data.total, onChange: setPage, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` }}
+        pagination={serverPagination(page, PAGE_SIZE, queue.data.total, setPage)}
       />
       <ReviewDrawer id={openId} onClose={() => setOpenId(null)} onReviewed={() => { setOpenId(null); void queue.reload(); }} />
     </Card>

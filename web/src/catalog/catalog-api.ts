@@ -1,8 +1,6 @@
 import { api, apiUrl, ApiError, request, upload, type Query } from '../api/client';
-import type { InfoItemInput } from '@shared/catalog/catalog.types';
-import type {
-  FormatClass, ResourceStatus, ShareMethodClass, ShareMethodType, ShareType, UpdateCycle, VersionStatus,
-} from './catalog-constants';
+import type { InfoItemInput, ResourceInput } from '@shared/catalog/catalog.types';
+import type { ResourceStatus, VersionStatus } from './catalog-constants';
 
 /** 目录管理: types mirroring /api/v1/resources and /api/v1/catalog (docs/catalog-api.md). */
 
@@ -10,28 +8,14 @@ import type {
 export type InfoItem = InfoItemInput;
 
 /** The body of POST /resources and PUT /resources/{id}/draft. */
-export interface ResourceBody {
-  name: string;
-  summary: string;
-  providerDivision: string | null;
-  formatClass: FormatClass;
-  formatType: string | null;
-  formatOther: string | null;
-  items: InfoItem[];
-  shareType: ShareType;
-  shareCondition: string;
-  shareMethodClass: ShareMethodClass | null;
-  shareMethodType: ShareMethodType | null;
-  isOpen: boolean;
-  openCondition: string | null;
-  updateCycle: UpdateCycle;
-  publishDate: string;
-  relatedClass: string | null;
+export type ResourceBody = Omit<ResourceInput, 'code' | 'providerName' | 'providerCode'> & {
+  /** Kept when unique; omitted, the platform assigns one. */
   code?: string | null;
+  /** Default: the actor's department and its registered name. */
   providerName?: string;
   providerCode?: string;
   categoryId?: string | null;
-}
+};
 
 export interface Version extends Omit<ResourceBody, 'code' | 'providerName' | 'providerCode' | 'categoryId'> {
   providerName: string;

@@ -7,6 +7,7 @@ import { identityApi } from '../identity/identity-api';
 import { hasRole } from '../shared/access';
 import { ErrorAlert } from '../shared/ErrorAlert';
 import { censusApi, STATUS_COLORS, STATUS_LABELS, ZOMBIE_COLORS, type CensusSystem } from './census-api';
+import { listPagination } from '../shared/pagination';
 
 /** 清理整合候选: systems that match at least one zombie rule, with the reasons, for review and retirement. */
 export function CensusCandidatesPage() {
@@ -89,7 +90,7 @@ export function CensusCandidatesPage() {
         loading={loading}
         size="middle"
         data-testid="census-candidates-table"
-        pagination={{ pageSize: 20, showTotal: (total) => `共 ${total} 个候选系统` }}
+        pagination={listPagination('个候选系统')}
       />
     </Card>
   );

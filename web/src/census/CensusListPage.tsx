@@ -10,6 +10,7 @@ import { describeError } from '../shared/errors';
 import { CensusImportModal } from './CensusImportModal';
 import { censusApi, STATUS_COLORS, STATUS_LABELS, SYSTEM_STATUSES, type CensusSystem, type SystemStatus } from './census-api';
 import { ZombieTags } from './ZombieTags';
+import { serverPagination } from '../shared/pagination';
 
 const PAGE_SIZE = 10;
 
@@ -165,7 +166,7 @@ export function CensusListPage() {
         loading={loading}
         size="middle"
         data-testid="census-table"
-        pagination={{ current: page, pageSize: PAGE_SIZE, total: data.total, showTotal: (total) => `共 ${total} 个系统`, onChange: setPage }}
+        pagination={serverPagination(page, PAGE_SIZE, data.total, setPage, '个系统')}
       />
       <CensusImportModal
         open={importing}

@@ -13,6 +13,7 @@ import { useRemoteData } from '../shared/useRemoteData';
 import { identityApi } from './identity-api';
 import { ResetPasswordModal } from './ResetPasswordModal';
 import { UserFormModal } from './UserFormModal';
+import { serverPagination } from '../shared/pagination';
 
 const PAGE_SIZE = 10;
 
@@ -201,13 +202,7 @@ export function UsersPage() {
         loading={loading}
         size="middle"
         data-testid="user-table"
-        pagination={{
-          current: page,
-          pageSize: PAGE_SIZE,
-          total: data.total,
-          showTotal: (total) => `共 ${total} 个账号`,
-          onChange: setPage,
-        }}
+        pagination={serverPagination(page, PAGE_SIZE, data.total, setPage, '个账号')}
       />
       <UserFormModal
         open={modal.open}

@@ -1,4 +1,4 @@
-import { App, Button, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Select, Space, Table, Typography } from 'antd';
+import { App, Button, Checkbox, DatePicker, Form, InputNumber, Modal, Select, Space, Table, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useState } from 'react';
 import { ErrorAlert } from '../shared/ErrorAlert';
@@ -6,6 +6,7 @@ import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
 import { MASKING_OPTIONS } from './SharingTags';
 import { sharingApi, type MaskingRule, type ShareRequestDetail, type SharingSettings } from './sharing-api';
+import { ReasonInput } from '../shared/ReasonInput';
 
 interface ApproveValues {
   items: string[];
@@ -160,14 +161,7 @@ export function DecisionPanel({ request, onDecided }: { request: ShareRequestDet
       >
         <Typography.Paragraph type="secondary">拒绝须说明理由，理由将告知申请部门。</Typography.Paragraph>
         <ErrorAlert error={refuse.error} testId="refuse-error" />
-        <Input.TextArea
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          autoSize={{ minRows: 3, maxRows: 6 }}
-          maxLength={2000}
-          placeholder="拒绝理由（必填），如：申请用途与所需信息项不符"
-          data-testid="refuse-reason"
-        />
+        <ReasonInput value={reason} onChange={setReason} placeholder="拒绝理由（必填），如：申请用途与所需信息项不符" testId="refuse-reason" />
       </Modal>
     </div>
   );

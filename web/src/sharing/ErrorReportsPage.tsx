@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Drawer, Input, Radio, Segmented, Space, Spin, Table, Tabs, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Card, Descriptions, Drawer, Radio, Segmented, Space, Spin, Table, Tabs, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useCurrentUser } from '../auth/AuthContext';
@@ -11,8 +11,10 @@ import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
 import { HistoryTimeline } from './RequestDetailPage';
-import { byUrgency, DeadlineCountdown, deadlineDate, LIST_PAGINATION, REPORT_STATUS, ReportStatusTag } from './SharingTags';
+import { byUrgency, DeadlineCountdown, deadlineDate, REPORT_STATUS, ReportStatusTag } from './SharingTags';
 import { sharingApi, type ErrorReport, type ErrorReportDetail } from './sharing-api';
+import { listPagination } from '../shared/pagination';
+import { ReasonInput } from '../shared/ReasonInput';
 
 type Side = 'reporter' | 'provider';
 const EMPTY: ErrorReport[] = [];
@@ -89,7 +91,7 @@ export function ErrorReportsPage() {
         scroll={{ x: 1300 }}
         data-testid={`reports-table-${side}`}
         locale={{ emptyText: side === 'reporter' ? '暂无纠错，可在共享目录的资源详情中提交数据纠错' : '暂无针对本部门资源的纠错' }}
-        pagination={LIST_PAGINATION}
+        pagination={listPagination()}
       />
       <ReportDrawer
         id={openId}
@@ -172,8 +174,7 @@ function ReportDrawer({ id, onClose, onReplied, onLoaded }: { id: string | null;
                   options={options.map((o) => ({ value: o.value, label: o.label }))}
                   data-testid="reply-status"
                 />
-                <Input.TextArea value={comment} onChange={(e) => setComment(e.target.value)} autoSize={{ minRows: 3, maxRows: 6 }} maxLength={2000}
-                  placeholder="答复说明（必填），如核实结果、更正时间" data-testid="reply-comment" />
+                <ReasonInput value={comment} onChange={setComment} placeholder="答复说明（必填），如核实结果、更正时间" testId="reply-comment" />
                 <Button
                   type="primary"
                   loading={submitting}

@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Card, DatePicker, Descriptions, Drawer, Input, Modal, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
+import { App, Button, Card, DatePicker, Descriptions, Drawer, Modal, Select, Space, Table, Tabs, Tag, Typography, type TableColumnsType } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -11,8 +11,10 @@ import { formatTime } from '../shared/format';
 import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
-import { GRANT_STATUS, GrantStatusTag, LIST_PAGINATION, MaskingSummary } from './SharingTags';
+import { GRANT_STATUS, GrantStatusTag, MaskingSummary } from './SharingTags';
 import { sharingApi, type Grant } from './sharing-api';
+import { listPagination } from '../shared/pagination';
+import { ReasonInput } from '../shared/ReasonInput';
 
 type Side = 'consumer' | 'provider' | 'all';
 const EMPTY: Grant[] = [];
@@ -135,7 +137,7 @@ export function GrantsPage() {
         scroll={{ x: 1300 }}
         data-testid={`grants-table-${side}`}
         locale={{ emptyText: side === 'consumer' ? '本部门暂未获得授权' : side === 'provider' ? '本部门暂未向其他部门提供授权' : '暂无授权' }}
-        pagination={LIST_PAGINATION}
+        pagination={listPagination()}
       />
       <RevokeModal grant={revoking} onClose={() => setRevoking(null)} onDone={() => { setRevoking(null); void list.reload(); }} />
       <GrantDrawer
@@ -177,7 +179,7 @@ function RevokeModal({ grant, onClose, onDone }: { grant: Grant | null; onClose(
     >
       <Typography.Paragraph type="secondary">撤销后使用部门立即不能再调用该资源，撤销理由将通知使用部门。</Typography.Paragraph>
       <ErrorAlert error={error} testId="revoke-error" />
-      <Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} autoSize={{ minRows: 3, maxRows: 6 }} maxLength={2000} placeholder="撤销理由（必填）" data-testid="revoke-reason" />
+      <ReasonInput value={reason} onChange={setReason} placeholder="撤销理由（必填）" testId="revoke-reason" />
     </Modal>
   );
 }
@@ -221,7 +223,7 @@ function RenewModal({ grant, onClose, onDone }: { grant: Grant | null; onClose()
           style={{ width: 220 }}
           data-testid="renew-valid-to"
         />
-        <Input.TextArea value={reason} onChange={(e) => setReason(e.target.value)} autoSize={{ minRows: 3, maxRows: 6 }} maxLength={2000} placeholder="续期理由（必填）" data-testid="renew-reason" />
+        <ReasonInput value={reason} onChange={setReason} placeholder="续期理由（必填）" testId="renew-reason" />
       </Space>
     </Modal>
   );

@@ -8,8 +8,9 @@ import { describeError } from '../shared/errors';
 import { formatTime } from '../shared/format';
 import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
-import { byUrgency, DeadlineCountdown, deadlineDate, LIST_PAGINATION, RequestStatusTag } from './SharingTags';
+import { byUrgency, DeadlineCountdown, deadlineDate, RequestStatusTag } from './SharingTags';
 import { sharingApi, type RequestQuery, type ShareRequest } from './sharing-api';
+import { listPagination } from '../shared/pagination';
 
 const EMPTY: ShareRequest[] = [];
 
@@ -111,7 +112,7 @@ export function MyRequestsPage() {
         columns={columns('applicant', '/sharing/requests', actions)}
         data-testid="my-requests-table"
         locale={{ emptyText: '暂无共享申请，可在共享目录的资源详情中申请共享' }}
-        pagination={LIST_PAGINATION}
+        pagination={listPagination()}
       />
     </Card>
   );
@@ -165,7 +166,7 @@ export function ShareReviewPage() {
         onRow={(r) => ({ style: r.overdue ? { background: '#fff1f0' } : undefined, 'data-overdue': String(r.overdue) } as HTMLAttributes<HTMLElement>)}
         data-testid="share-review-table"
         locale={{ emptyText: filter === 'todo' ? '没有待处理的共享申请' : '暂无共享申请' }}
-        pagination={LIST_PAGINATION}
+        pagination={listPagination()}
       />
     </Card>
   );

@@ -6,6 +6,7 @@ import { MessageAlert } from '../shared/MessageAlert';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
 import { sharingApi, type CalendarDay, type SharingSettings } from './sharing-api';
+import { listPagination } from '../shared/pagination';
 
 /** 共享设置 (platform admin): review and error-report deadlines, second review, default quota; the working-day calendar. */
 export function SharingSettingsPage() {
@@ -127,7 +128,7 @@ function CalendarCard() {
         size="small"
         loading={days.loading}
         dataSource={[...days.data].sort((a, b) => a.date.localeCompare(b.date))}
-        pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (t) => `共 ${t} 天` }}
+        pagination={listPagination('天')}
         data-testid="calendar-table"
         locale={{ emptyText: `${year} 年尚未登记节假日` }}
         columns={[

@@ -1,4 +1,4 @@
-import { Tag, Typography, type TablePaginationConfig } from 'antd';
+import { Tag, Typography } from 'antd';
 import { MASKING_KINDS } from '@shared/sharing/masking';
 import type { Deadline, MaskingRule } from './sharing-api';
 
@@ -40,8 +40,6 @@ export const MASKING_LABELS: Record<MaskingRule, string> = {
 
 export const MASKING_OPTIONS = MASKING_KINDS.map((value) => ({ value, label: MASKING_LABELS[value] }));
 
-/** Paging of the request, grant and error-report lists (20 a page, client-side). */
-export const LIST_PAGINATION: TablePaginationConfig = { pageSize: 20, showSizeChanger: false, showTotal: (t) => `共 ${t} 条` };
 
 /** History actions of share requests, grants and error reports. */
 export const HISTORY_ACTIONS: Record<string, string> = {
