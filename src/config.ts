@@ -40,6 +40,10 @@ export interface Config {
   http: { bodyLimitBytes: number; trustProxy: boolean };
   /** Built console (Vite output). */
   webDir: string;
+  /** Local state besides the database: `master.key` and the call-log journal (GOVSHARE_STATE_DIR; default the PGlite data directory, else ./data). */
+  stateDir: string;
+  /** GOVSHARE_MASTER_KEY: 32 hex characters (SM4 key) sealing app secrets; unset, `master.key` in stateDir is used (created on first start). */
+  masterKeyHex: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -108,13 +112,16 @@ export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')}`);
   const bootstrapAdminPassword = env.GOVSHARE_BOOTSTRAP_ADMIN_PASSWORD || undefined;
+  const masterKeyHex = env.GOVSHARE_MASTER_KEY?.trim() || undefined;
+  if (masterKeyHex && !/^[0-9a-fA-F]{32}$/.test(masterKeyHex)) problems.push('GOVSHARE_MASTER_KEY must be 32 hexadecimal characters (a 128-bit SM4 key)');
+  const pgliteDataDir = path.resolve(env.GOVSHARE_DATA_DIR?.trim() || './data');
 
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     database: databaseUrl
       ? { kind: 'postgres', url: databaseUrl }
-      : { kind: 'pglite', dataDir: path.resolve(env.GOVSHARE_DATA_DIR?.trim() || './data') },
+      : { kind: 'pglite', dataDir: pgliteDataDir },
     bootstrapAdminPassword,
     demo: bool('GOVSHARE_DEMO', false),
     logLevel,
@@ -135,6 +142,8 @@ export function loadConfig(env: Env = process.env): Config {
       trustProxy: bool('GOVSHARE_TRUST_PROXY', false),
     },
     webDir: path.resolve(env.GOVSHARE_WEB_DIR?.trim() || path.join(packageRoot, 'dist', 'web')),
+    stateDir: path.resolve(env.GOVSHARE_STATE_DIR?.trim() || pgliteDataDir),
+    masterKeyHex,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -6,6 +6,7 @@ import * as census from './2026_11_21_004_census.js';
 import * as sharing from './2026_11_21_005_sharing.js';
 import * as notifications from './2026_11_21_006_notifications.js';
 import * as catalogSearchIntarray from './2026_11_21_007_catalog_search_intarray.js';
+import * as dataServices from './2026_11_21_008_data_services.js';
 
 /**
  * Every migration, in order. Append-only: never edit or reorder one that has shipped; add a new file
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_21_005_sharing': sharing,
   '2026_11_21_006_notifications': notifications,
   '2026_11_21_007_catalog_search_intarray': catalogSearchIntarray,
+  '2026_11_21_008_data_services': dataServices,
 };

@@ -57,3 +57,34 @@ export async function publishedForSharing(db: Database, id: string): Promise<Sha
     shareType: row.share_type ?? null, shareCondition: row.share_condition ?? null, items,
   };
 }
+
+/** A published resource as data services serve it: its format class decides table, file or API. */
+export interface PublishedDataResource {
+  id: string;
+  code: string;
+  name: string;
+  providerOrgId: string;
+  formatClass: string;
+  publishedVersionId: string;
+  versionNo: number;
+  /** The published version's info items, in order (data type letter C/N/Y/D/T/L/M/G/B/I/F). */
+  items: { name: string; dataType: string; length: number | null; position: number }[];
+}
+
+/** The published version of a resource by id or code, or null when it does not exist or is not published. */
+export async function publishedDataResource(db: Database, ref: { id: string } | { code: string }): Promise<PublishedDataResource | null> {
+  let query = db.selectFrom('catalog_resources as r')
+    .innerJoin('catalog_resource_versions as v', 'v.id', 'r.published_version_id')
+    .select(['r.id', 'r.code', 'r.provider_org_id', 'r.status', 'v.id as version_id', 'v.version_no', 'v.name', 'v.format_class'])
+    .where('r.status', '=', 'published');
+  query = 'id' in ref ? query.where('r.id', '=', ref.id) : query.where('r.code', '=', ref.code);
+  const row = await query.executeTakeFirst();
+  if (!row) return null;
+  const items = await db.selectFrom('catalog_resource_items').select(['name', 'data_type', 'length', 'position'])
+    .where('version_id', '=', row.version_id).orderBy('position').execute();
+  return {
+    id: row.id, code: row.code, name: row.name, providerOrgId: row.provider_org_id, formatClass: row.format_class,
+    publishedVersionId: row.version_id, versionNo: row.version_no,
+    items: items.map((i) => ({ name: i.name, dataType: i.data_type, length: i.length, position: i.position })),
+  };
+}

@@ -4,4 +4,6 @@ export type { ImportOutcome } from './catalog-import.service.js';
 export type { CatalogSearchQuery } from './catalog-search.service.js';
 export { isRequestable } from './catalog-views.js';
 export * from './catalog.types.js';
-export { catalogResourceLookup, publishedForSharing, type CatalogResourceRef, type SharableResource } from './catalog-lookup.js';
+export {
+  catalogResourceLookup, publishedForSharing, publishedDataResource, type CatalogResourceRef, type SharableResource, type PublishedDataResource,
+} from './catalog-lookup.js';

@@ -8,6 +8,7 @@ import type { CatalogTables } from '../../modules/catalog/catalog.tables.js';
 import type { CensusTables } from '../../modules/census/census.tables.js';
 import type { SharingTables } from '../../modules/sharing/sharing.tables.js';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.js';
+import type { DataServicesTables } from '../../modules/data-services/data-services.tables.js';
 
 export type * from '../../modules/identity/identity.tables.js';
 export type * from '../../modules/audit/audit.tables.js';
@@ -15,6 +16,7 @@ export type * from '../../modules/catalog/catalog.tables.js';
 export type * from '../../modules/census/census.tables.js';
 export type * from '../../modules/sharing/sharing.tables.js';
 export type * from '../../modules/notifications/notifications.tables.js';
+export type * from '../../modules/data-services/data-services.tables.js';
 
 export interface DB
   extends IdentityTables,
@@ -22,4 +24,5 @@ export interface DB
     CatalogTables,
     CensusTables,
     SharingTables,
-    NotificationsTables {}
+    NotificationsTables,
+    DataServicesTables {}
