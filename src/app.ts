@@ -14,6 +14,9 @@ import { catalogRoutes, createCatalogService } from './modules/catalog/index.js'
 import { censusRoutes, createCensusService } from './modules/census/index.js';
 import { createNotificationsService, notificationsRoutes } from './modules/notifications/index.js';
 import { createSharingService, sharingRoutes } from './modules/sharing/index.js';
+import { createDataServices, dataServicesRoutes } from './modules/data-services/index.js';
+import { sealedBox } from './platform/crypto/sealed-box.js';
+import { randomBytes } from 'node:crypto';
 import {
   authRoutes, createAuthService, createOrgsService, createUsersService, orgsRoutes, SESSION_COOKIE, usersRoutes,
 } from './modules/identity/index.js';
@@ -30,6 +33,10 @@ export interface AppDeps {
   logger?: Logger;
   /** The clock; tests move it to cross lockout and idle timeouts. */
   now?: () => Date;
+  /** The 16-byte master key sealing app secrets (server: GOVSHARE_MASTER_KEY or master.key); absent: from config, else a random one for this process (tests). */
+  masterKey?: Buffer;
+  /** Where the data-API call log journals calls before they reach the database; absent: memory only (tests). */
+  callLogJournalDir?: string;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -45,6 +52,10 @@ export function createServices(config: Config, deps: AppDeps) {
     census: createCensusService({ db, now }),
     sharing: createSharingService({ db, now }),
     notifications: createNotificationsService({ db, now }),
+    dataServices: createDataServices({
+      db, now, logger: deps.logger, journalDir: deps.callLogJournalDir,
+      box: sealedBox(deps.masterKey ?? (config.masterKeyHex ? Buffer.from(config.masterKeyHex, 'hex') : randomBytes(16))),
+    }),
   };
 }
 
@@ -62,6 +73,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const startedAt = new Date();
 
   app.decorateRequest('auth', null);
+  // The data-API call log replays its journal at start and flushes on close.
+  app.addHook('onReady', async () => services.dataServices.api.start());
+  app.addHook('onClose', async () => services.dataServices.api.close());
   app.addSchema(ErrorBody);
   registerErrorHandler(app, async (request, error) => {
     if (!request.auth) return;
@@ -156,6 +170,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await api.register(censusRoutes(services.census));
     await api.register(sharingRoutes(services.sharing));
     await api.register(notificationsRoutes(services.notifications));
+    await api.register(dataServicesRoutes(services.dataServices, deps.db));
   }, { prefix: '/api/v1' });
 
   // The console: static files, and index.html for client-side routes.

@@ -5,6 +5,7 @@ import { ensureBootstrapAdmin } from './modules/identity/index.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { createLogger } from './platform/logger.js';
+import { loadOrCreateMasterKey } from './platform/crypto/master-key.js';
 
 /** Opens the database, migrates, loads first-run data, and listens. Returns a stop function. */
 export async function startServer(config: Config): Promise<{ url: string; stop(): Promise<void> }> {
@@ -19,7 +20,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   }
   const demoLoaded = config.demo && (await loadDemoData(handle.db));
 
-  const app = await buildApp(config, { db: handle.db, logger });
+  const masterKey = loadOrCreateMasterKey(config.masterKeyHex, config.stateDir);
+  const app = await buildApp(config, { db: handle.db, logger, masterKey, callLogJournalDir: config.stateDir });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('://[::1]', '://localhost');
 
