@@ -32,4 +32,11 @@ describe('config', () => {
       expect((error as ConfigError).problems).toHaveLength(4);
     }
   });
+
+  it('keeps local state beside the embedded database unless told otherwise, and checks the master key', () => {
+    expect(loadConfig({ GOVSHARE_DATA_DIR: '/tmp/gs' }).stateDir).toBe('/tmp/gs');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db', GOVSHARE_STATE_DIR: '/var/lib/gs' }).stateDir).toBe('/var/lib/gs');
+    expect(loadConfig({ GOVSHARE_MASTER_KEY: '00112233445566778899AABBCCDDEEFF' }).masterKeyHex).toBe('00112233445566778899AABBCCDDEEFF');
+    expect(() => loadConfig({ GOVSHARE_MASTER_KEY: 'short' })).toThrow(/GOVSHARE_MASTER_KEY/);
+  });
 });
