@@ -1,9 +1,13 @@
 import { applyFlags, ConfigError, loadConfig, type Config } from './config.js';
 import { verifyAuditChain } from './modules/audit/index.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { createDatastoreService } from './modules/data-services/datastore/index.js';
 import { createUserUnchecked, identityRepository } from './modules/identity/index.js';
 import { openDatabase, type DatabaseHandle } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
+import { createReadStream, openSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { DomainError } from './platform/errors.js';
 import { startServer } from './server.js';
 
@@ -19,6 +23,9 @@ Commands:
       (the account must change its password at first login)
   audit verify                recompute the SM3 hash chain; exits 1 and names the first broken event
   audit prune                 delete audit events older than the retention period (never under 180 days)
+  data load RESOURCE FILE     load a .csv/.xlsx/.jsonl file into a 库表 resource's datastore (code or id);
+      [--mode replace|upsert] [--format csv|xlsx|jsonl]
+      progress on stderr, the load (JSON) on stdout; exits 1 when the load fails
 
 Options (each also an environment variable):
   --port N (PORT, 8080)  --host H (HOST, 127.0.0.1)  --data-dir DIR (GOVSHARE_DATA_DIR, ./data)
@@ -127,6 +134,41 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         const count = await createAuditService({ db, retentionDays: config.audit.retentionDays }).prune({ actor: null, ip: 'cli' });
         process.stdout.write(`pruned ${count} audit events older than ${config.audit.retentionDays} days\n`);
         return 0;
+      });
+    }
+
+    if (command === 'data' && sub === 'load') {
+      const [ref, file, ...flags] = more;
+      if (!ref || !file || ref.startsWith('--') || file.startsWith('--')) throw new Error('usage: govshare data load <resource code or id> <file> [--mode replace|upsert] [--format csv|xlsx|jsonl]');
+      const opts = options(flags);
+      const mode = opts.get('mode')?.[0] ?? 'replace';
+      if (mode !== 'replace' && mode !== 'upsert') throw new Error('--mode must be replace or upsert');
+      const format = opts.get('format')?.[0];
+      if (format !== undefined && format !== 'csv' && format !== 'xlsx' && format !== 'jsonl') throw new Error('--format must be csv, xlsx or jsonl');
+      const bytes = statSync(file).size;
+      return await withDatabase(config, async ({ db }) => {
+        const datastore = createDatastoreService({ db });
+        const loadId = randomUUID();
+        const started = Date.now();
+        const report = () => {
+          const p = datastore.progressOf(loadId);
+          if (p) process.stderr.write(`loading: ${(p.bytesRead / 1048576).toFixed(1)} / ${(bytes / 1048576).toFixed(1)} MB, ${p.totalRows} rows, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        };
+        const timer = setInterval(report, 1000);
+        // Opened synchronously so nothing is left pending if the load is refused before reading.
+        const stream = createReadStream('', { fd: openSync(file, 'r'), highWaterMark: 1024 * 1024 });
+        try {
+          const isId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ref);
+          const load = await datastore.load(null, { actor: null, ip: 'cli' }, isId ? { id: ref } : { code: ref }, {
+            mode, format, filename: path.basename(file), stream, loadId, bytes,
+          });
+          process.stderr.write(`${load.status}: ${load.loaded} of ${load.totalRows} rows loaded, ${load.failed} failed, ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+          process.stdout.write(`${JSON.stringify(load, null, 2)}\n`);
+          return load.status === 'succeeded' ? 0 : 1;
+        } finally {
+          clearInterval(timer);
+          stream.destroy();
+        }
       });
     }
 

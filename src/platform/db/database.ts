@@ -9,6 +9,14 @@ import type { DB } from './schema.js';
 
 export type Database = Kysely<DB>;
 
+/** The PostgreSQL pool behind a Kysely instance opened by openDatabase (none for PGlite): COPY needs a raw client. */
+const pgPools = new WeakMap<Database, pg.Pool>();
+
+/** The raw pg Pool of a PostgreSQL database, or undefined for PGlite (and for transactions). */
+export function pgPoolOf(db: Database): pg.Pool | undefined {
+  return pgPools.get(db);
+}
+
 export interface DatabaseHandle {
   db: Database;
   kind: DatabaseConfig['kind'];
@@ -43,6 +51,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   };
   const pool = new pg.Pool({ connectionString: config.url, max: 10, types: types as pg.CustomTypesConfig });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pgPools.set(db, pool);
   await sql`select 1`.execute(db); // fail fast on a wrong URL
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
