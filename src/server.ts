@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData } from './demo/demo-data.js';
 import { ensureBootstrapAdmin } from './modules/identity/index.js';
+import { recoverInterruptedLoads } from './modules/data-services/index.js';
 import { openDatabase } from './platform/db/database.js';
 import { migrateToLatest } from './platform/db/migrator.js';
 import { createLogger } from './platform/logger.js';
@@ -14,6 +15,8 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   const handle = await openDatabase(config.database);
   const { applied } = await migrateToLatest(handle.db);
   if (applied.length > 0) logger.info({ module: 'db', applied }, 'migrations applied');
+  const recovered = await recoverInterruptedLoads(handle.db, new Date());
+  if (recovered.failedLoads > 0 || recovered.droppedTables > 0) logger.warn({ module: 'data-services', ...recovered }, 'interrupted data loads marked failed');
 
   if (config.bootstrapAdminPassword && (await ensureBootstrapAdmin(handle.db, config.bootstrapAdminPassword))) {
     logger.info({ module: 'identity' }, 'bootstrap account "admin" created (platform_admin + sec_admin); change its password at first login');

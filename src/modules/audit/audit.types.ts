@@ -51,6 +51,16 @@ export const AUDIT_ACTION_LABELS = {
   'sharing.error_report_replied': '答复数据纠错',
   'sharing.settings_updated': '修改共享设置',
   'sharing.calendar_updated': '修改工作日历',
+  'data.app_created': '创建应用',
+  'data.app_secret_rotated': '重置应用密钥',
+  'data.app_disabled': '停用应用',
+  'data.app_enabled': '启用应用',
+  'data.grant_app_set': '授权指定应用',
+  'data.file_version_added': '上传文件资源版本',
+  'data.proxy_endpoint_set': '设置接口代理地址',
+  'data.datastore_defined': '定义数据存储',
+  'data.loaded': '装载数据',
+  'data.load_failed': '数据装载失败',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
@@ -64,7 +74,7 @@ export interface AuditContext {
 
 export interface AuditEventInput {
   action: AuditAction;
-  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog' | 'share_request' | 'grant' | 'error_report' | 'sharing_settings' | 'sharing_calendar';
+  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog' | 'share_request' | 'grant' | 'error_report' | 'sharing_settings' | 'sharing_calendar' | 'app';
   targetId?: string;
   /** Facts an auditor needs; never passwords, tokens or personal data beyond names. */
   detail?: Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { emitPlatformEvent } from '../../platform/events.js';
 import { recordAuditEvent, type AuditContext } from '../audit/index.js';
 import type { Actor } from '../identity/identity.policy.js';
 import { notify } from '../notifications/index.js';
@@ -81,6 +82,7 @@ export function createGrantsService(deps: { db: Database; now?: () => Date }) {
         if (!why) throw invalid('reason', 'reason: required (请填写撤销理由).');
         if (row.status !== 'active') throw new DomainError('GRANT_NOT_ACTIVE', `The grant is already ${row.status} (授权已失效).`);
         const updated = await sharingRepository(trx).updateGrant(id, { status: 'revoked', revoked_at: at, revoked_by: actor.userId, revoked_reason: why });
+        emitPlatformEvent('grant.changed', id);
         await recordAuditEvent(trx, ctx, { action: 'sharing.grant_revoked', targetType: 'grant', targetId: id, detail: { resourceCode: row.resource_code, consumerOrgId: row.consumer_org_id, reason: why } }, at);
         await notify(trx, {
           recipient: { orgId: row.consumer_org_id }, kind: 'grant.revoked',

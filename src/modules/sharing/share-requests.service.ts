@@ -17,6 +17,7 @@ import {
   type ShareRequestView,
 } from './sharing.types.js';
 import { cstDate, workingDayDeadline } from './working-days.js';
+import { emitPlatformEvent } from '../../platform/events.js';
 
 export type { CreateRequestInput } from './sharing.types.js';
 
@@ -102,6 +103,7 @@ export function createShareRequestsService(deps: { db: Database; now?: () => Dat
         items: JSON.stringify(terms.items), masking: JSON.stringify(terms.masking), valid_to: terms.validTo, daily_quota: terms.dailyQuota,
         status: 'active', expired_at: null, expiring_notified_at: null,
       });
+      emitPlatformEvent('grant.changed', grant.id);
       await recordAuditEvent(trx, ctx, { action: 'sharing.grant_renewed', targetType: 'grant', targetId: grant.id, detail: { requestId: row.id, resourceCode: row.resource_code, validTo: terms.validTo } }, at);
       return grant;
     }

@@ -5,6 +5,7 @@ import { sharingRepository } from './sharing.repository.js';
 import { links } from './sharing-support.js';
 import type { JobOutcome } from './sharing.types.js';
 import { cstDate, workingDaysLeft } from './working-days.js';
+import { emitPlatformEvent } from '../../platform/events.js';
 
 const SYSTEM: AuditContext = { actor: null, ip: null };
 const EXPIRING_NOTICE_DAYS = 7;
@@ -46,6 +47,7 @@ export async function runSharingJobs(db: Database, at: Date): Promise<JobOutcome
     const ended = await trx.selectFrom('sharing_grants').selectAll().where('status', '=', 'active').where('valid_to', '<', today).forUpdate().execute();
     for (const g of ended) {
       await repo.updateGrant(g.id, { status: 'expired', expired_at: at });
+      emitPlatformEvent('grant.changed', g.id);
       await recordAuditEvent(trx, SYSTEM, { action: 'sharing.grant_expired', targetType: 'grant', targetId: g.id, detail: { resourceCode: g.resource_code, consumerOrgId: g.consumer_org_id, validTo: g.valid_to } }, at);
       await notify(trx, {
         recipient: { orgId: g.consumer_org_id }, kind: 'grant.expired',

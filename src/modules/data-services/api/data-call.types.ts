@@ -22,6 +22,11 @@ export interface DataCallSpec {
   resourceCode: string;
   operation: DataOperation;
   kind: DataResourceKind;
+  /**
+   * Optional checks that belong before the quota (ITEM_NOT_GRANTED, bad filters): they run after the grant is
+   * found and may fill `outcome.items` so that a refusal is logged with the items asked for.
+   */
+  check?: (ctx: DataCallContext, outcome: DataCallOutcome) => void | Promise<void>;
 }
 
 /**
