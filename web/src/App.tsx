@@ -28,6 +28,13 @@ import { RequestDetailPage } from './sharing/RequestDetailPage';
 import { MyRequestsPage, ShareReviewPage } from './sharing/RequestListPages';
 import { SharingSettingsPage } from './sharing/SharingSettingsPage';
 import { SystemStatusPage } from './system/SystemStatusPage';
+import { ApiDocPage } from './data-services/ApiDocPage';
+import { AppsPage } from './data-services/AppsPage';
+import { CallsPage } from './data-services/CallsPage';
+import { DataResourcesPage } from './data-services/DataResourcesPage';
+import { DatastorePage } from './data-services/DatastorePage';
+import { FilesPage } from './data-services/FilesPage';
+import { ProxyPage } from './data-services/ProxyPage';
 
 export function App() {
   const { user, signedOutByUser } = useAuth();
@@ -86,6 +93,13 @@ export function App() {
         <Route path="sharing/error-reports" element={<RequireArea area="errorReports"><ErrorReportsPage /></RequireArea>} />
         <Route path="sharing/error-reports/:id" element={<RequireArea area="errorReports"><ErrorReportsPage /></RequireArea>} />
         <Route path="sharing/settings" element={<RequireArea area="sharingSettings"><SharingSettingsPage /></RequireArea>} />
+        <Route path="data-services" element={<RequireArea area="dataServices"><DataResourcesPage /></RequireArea>} />
+        <Route path="data-services/apps" element={<RequireArea area="dataApps"><AppsPage /></RequireArea>} />
+        <Route path="data-services/calls" element={<RequireArea area="dataCalls"><CallsPage /></RequireArea>} />
+        <Route path="data-services/resources/:id/datastore" element={<RequireArea area="dataManage"><DatastorePage /></RequireArea>} />
+        <Route path="data-services/resources/:id/files" element={<RequireArea area="dataManage"><FilesPage /></RequireArea>} />
+        <Route path="data-services/resources/:id/proxy" element={<RequireArea area="dataManage"><ProxyPage /></RequireArea>} />
+        <Route path="data-services/resources/:id/api" element={<RequireArea area="dataApiDoc"><ApiDocPage /></RequireArea>} />
         <Route path="notifications" element={<RequireArea area="notifications"><NotificationsPage /></RequireArea>} />
         <Route path="audit" element={<RequireArea area="audit"><AuditPage /></RequireArea>} />
         <Route path="system" element={<RequireArea area="system"><SystemStatusPage /></RequireArea>} />

@@ -15,6 +15,7 @@ import { RetireAction, ReviewActions } from './ReviewActions';
 import { VersionDiffView } from './VersionDiffView';
 import { ApplyShareModal } from '../sharing/ApplyShareModal';
 import { ErrorReportModal } from '../sharing/ErrorReportModal';
+import { DataServicesEntry } from '../data-services/DataServicesEntry';
 
 /** One resource: its metadata and info items, versions and their diff, review history and lifecycle actions. */
 export function ResourceDetailPage() {
@@ -176,6 +177,9 @@ export function ResourceDetailPage() {
           <Empty />
         )}
       </Card>
+      {published && r.status === 'published' && (
+        <DataServicesEntry resourceId={r.id} formatClass={published.formatClass} providerOrgId={r.providerOrgId} />
+      )}
       <Card title={`信息项（${version?.items.length ?? 0} 项）`}>
         <InfoItemsTable items={version?.items ?? []} testId="resource-items" />
       </Card>

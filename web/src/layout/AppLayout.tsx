@@ -1,5 +1,8 @@
 import {
   ApartmentOutlined,
+  AppstoreOutlined,
+  DatabaseOutlined,
+  LineChartOutlined,
   AuditOutlined,
   BookOutlined,
   CloudUploadOutlined,
@@ -30,6 +33,8 @@ interface NavItem {
   path: string;
   label: string;
   icon: ReactNode;
+  /** Entries with a group are shown under its title, where the group's first entry would stand. */
+  group?: string;
 }
 
 /** Side menu entries in display order; each is shown only to roles that may use it. */
@@ -46,6 +51,9 @@ export const NAV_ITEMS: NavItem[] = [
   { area: 'shareGrants', path: '/sharing/grants', label: '授权管理', icon: <SafetyCertificateOutlined /> },
   { area: 'errorReports', path: '/sharing/error-reports', label: '数据纠错', icon: <BugOutlined /> },
   { area: 'sharingSettings', path: '/sharing/settings', label: '共享设置', icon: <SettingOutlined /> },
+  { area: 'dataServices', path: '/data-services', label: '数据服务资源', icon: <DatabaseOutlined />, group: '数据服务' },
+  { area: 'dataApps', path: '/data-services/apps', label: '应用管理', icon: <AppstoreOutlined />, group: '数据服务' },
+  { area: 'dataCalls', path: '/data-services/calls', label: '调用日志', icon: <LineChartOutlined />, group: '数据服务' },
   { area: 'census', path: '/census', label: '信息系统普查', icon: <ClusterOutlined /> },
   { area: 'audit', path: '/audit', label: '审计日志', icon: <AuditOutlined /> },
   { area: 'system', path: '/system', label: '系统状态', icon: <MonitorOutlined /> },
@@ -68,7 +76,7 @@ export function AppLayout() {
   }
 
   const visible = NAV_ITEMS.filter((item) => canAccess(user.roles, item.area));
-  const items: MenuProps['items'] = visible.map((item) => ({
+  const entry = (item: NavItem) => ({
     key: item.path,
     icon: item.icon,
     label: (
@@ -76,7 +84,18 @@ export function AppLayout() {
         {item.label}
       </Link>
     ),
-  }));
+  });
+  const items: NonNullable<MenuProps['items']> = [];
+  for (const item of visible) {
+    if (!item.group) {
+      items.push(entry(item));
+      continue;
+    }
+    const key = `group-${item.group}`;
+    const group = items.find((i) => i?.key === key);
+    if (group && 'children' in group && group.children) group.children.push(entry(item));
+    else items.push({ type: 'group', key, label: <span data-testid="menu-group">{item.group}</span>, children: [entry(item)] });
+  }
   // The entry whose path is the longest prefix of the location (so /catalog/review selects 目录审核, not 共享目录).
   const selected = visible
     .filter((item) => (item.path === '/' ? location.pathname === '/' : location.pathname === item.path || location.pathname.startsWith(`${item.path}/`)))

@@ -16,6 +16,11 @@ export type Area =
   | 'shareGrants'
   | 'errorReports'
   | 'sharingSettings'
+  | 'dataServices'
+  | 'dataApps'
+  | 'dataCalls'
+  | 'dataManage'
+  | 'dataApiDoc'
   | 'notifications'
   | 'audit'
   | 'system'
@@ -43,6 +48,16 @@ const AREA_ROLES: Record<Area, Role[] | 'everyone'> = {
   /** 数据纠错: report errors in other departments' data; the provider's dept_admin replies. */
   errorReports: ['dept_admin', 'dept_user'],
   sharingSettings: ['platform_admin'],
+  /** 数据服务资源: the department's published resources (provider) and the grants it holds (consumer). */
+  dataServices: ['dept_admin', 'dept_user'],
+  /** 应用管理: the dept_admin registers applications; department users see them. */
+  dataApps: ['dept_admin', 'dept_user'],
+  /** 调用日志: a department sees its calls as provider or consumer; the platform admin and the auditor see all. */
+  dataCalls: ['dept_admin', 'dept_user', 'platform_admin', 'auditor'],
+  /** 数据装载, 文件版本, 接口代理 of one resource (no menu entry: reached from 数据服务资源 or the resource's detail). */
+  dataManage: ['dept_admin', 'dept_user', 'platform_admin'],
+  /** 接口文档 of one resource (any department user; the platform admin for oversight). */
+  dataApiDoc: ['dept_admin', 'dept_user', 'platform_admin'],
   /** 消息中心 (the header's bell): everyone. */
   notifications: 'everyone',
   audit: ['auditor'],
