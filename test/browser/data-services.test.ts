@@ -356,6 +356,12 @@ describe('data services console', () => {
       await expect(grant.getByTestId('ds-grant-app').textContent()).resolves.toContain(APP);
       await shot(page, 'grant-narrowed');
 
+      // The narrowing is read back after a reload (GET /apps/grant-narrowings alongside the grants).
+      await page.reload();
+      await page.getByTestId('ds-tab-consumer').click();
+      await grant.waitFor();
+      await expect.poll(() => grant.getByTestId('ds-grant-app').textContent(), { timeout: 10_000 }).toContain(APP);
+
       await grant.getByTestId('ds-link-api').click();
       const tryIt = page.getByTestId('try-it');
       await tryIt.waitFor();
@@ -375,6 +381,10 @@ describe('data services console', () => {
       await again.getByTestId('ds-grant-app').click();
       await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '本部门所有应用' }).first().click();
       await page.getByText('已恢复为本部门所有应用可用').waitFor();
+      await page.reload();
+      await page.getByTestId('ds-tab-consumer').click();
+      await again.waitFor();
+      await expect.poll(() => again.getByTestId('ds-grant-app').textContent(), { timeout: 10_000 }).toContain('本部门所有应用');
 
       // The refused call is in the log: filter the consumer's failed calls.
       await openFromMenu(page, '调用日志');
@@ -478,6 +488,24 @@ describe('data services console', () => {
       // A department user reads the table but neither defines nor loads it.
       expect(await page.getByTestId('datastore-save').count()).toBe(0);
       expect(await page.getByTestId('datastore-load').count()).toBe(0);
+    });
+  });
+
+  it('the home page links to the data-services pages the role may open', async () => {
+    await asUser('scj_user', async (page) => {
+      await visit(page, '/');
+      await page.getByTestId('home-page').waitFor();
+      for (const area of ['dataServices', 'dataApps', 'dataCalls']) expect(await page.getByTestId(`quick-${area}`).count()).toBe(1);
+      await page.getByTestId('quick-dataServices').click();
+      await page.getByTestId('data-resources-page').waitFor();
+    });
+    await asUser('auditor', async (page) => {
+      await visit(page, '/');
+      await page.getByTestId('home-page').waitFor();
+      expect(await page.getByTestId('quick-dataServices').count()).toBe(0);
+      expect(await page.getByTestId('quick-dataApps').count()).toBe(0);
+      await page.getByTestId('quick-dataCalls').click();
+      await page.getByTestId('calls-side-all').waitFor();
     });
   });
 });

@@ -118,15 +118,11 @@ function GrantedList() {
   const canNarrow = hasRole(me.roles, 'dept_admin');
   const grants = useRemoteData(dataServicesApi.consumerGrants, NO_GRANTS);
   const apps = useRemoteData(dataServicesApi.apps, NO_APPS);
-  // The application each grant is narrowed to, as last set here (the grant list may not carry it).
+  // The application each grant is narrowed to: as loaded with the grants, then as last set here.
   const [narrowed, setNarrowed] = useState<Record<string, string | null>>({});
   const [saving, setSaving] = useState<string | null>(null);
   useEffect(() => {
-    setNarrowed((prev) => {
-      const next = { ...prev };
-      for (const g of grants.data) if (g.appId !== undefined && !(g.id in next)) next[g.id] = g.appId;
-      return next;
-    });
+    setNarrowed(Object.fromEntries(grants.data.map((g) => [g.id, g.appId])));
   }, [grants.data]);
 
   const setApp = useCallback(
@@ -145,9 +141,13 @@ function GrantedList() {
     [message],
   );
 
+  // Applications narrowed to but missing from the list (it failed or is being reloaded) still show their name.
+  const listed = new Set(apps.data.map((a) => a.id));
+  const unlisted = new Map(grants.data.filter((g) => g.appId && g.appName && !listed.has(g.appId)).map((g) => [g.appId!, g.appName!]));
   const appOptions = [
     { value: '', label: '本部门所有应用' },
     ...apps.data.map((a) => ({ value: a.id, label: a.status === 'active' ? a.name : `${a.name}（已停用）` })),
+    ...[...unlisted].map(([value, label]) => ({ value, label })),
   ];
 
   const columns: TableColumnsType<ConsumerGrant> = [
@@ -192,7 +192,7 @@ function GrantedList() {
       render: (_, g) => (
         <Select
           size="small"
-          // Unknown until the grant list carries the narrowing or it is set here: no value rather than a guess.
+          // '' is 本部门所有应用 (not narrowed); no value only while the row's narrowing is not known yet.
           value={g.id in narrowed ? narrowed[g.id] ?? '' : undefined}
           placeholder="选择使用的应用"
           options={appOptions}

@@ -186,8 +186,31 @@ export interface TryResult {
   signedHeaders: Record<string, string>;
 }
 
-/** A grant as GET /grants lists it; `appId` is read when the server adds it (the narrowing to one application). */
-export type ConsumerGrant = GrantView & { appId?: string | null };
+/** A grant narrowed to one application (授权指定应用), as GET /apps/grant-narrowings lists it. */
+export interface GrantNarrowing {
+  grantId: string;
+  appId: string;
+  appName: string;
+}
+
+/**
+ * A grant the department holds, with the application it is narrowed to (null: any of the department's). GET /grants
+ * does not carry the narrowing: it comes from GET /apps/grant-narrowings (see `consumerGrants`).
+ */
+export type ConsumerGrant = GrantView & { appId: string | null; appName: string | null };
+
+/** The department's active grants (consumer side) joined with their narrowings, both read at once. */
+async function consumerGrants(): Promise<ConsumerGrant[]> {
+  const [grants, narrowings] = await Promise.all([
+    api.get<{ items: GrantView[] }>('/grants', { as: 'consumer', status: 'active' }),
+    api.get<{ items: GrantNarrowing[] }>('/apps/grant-narrowings'),
+  ]);
+  const byGrant = new Map(narrowings.items.map((n) => [n.grantId, n]));
+  return grants.items.map((g) => {
+    const n = byGrant.get(g.id);
+    return { ...g, appId: n?.appId ?? null, appName: n?.appName ?? null };
+  });
+}
 
 const resourcePath = (id: string) => `/resources/${encodeURIComponent(id)}`;
 const appPath = (id: string) => `/apps/${encodeURIComponent(id)}`;
@@ -209,7 +232,8 @@ export const dataServicesApi = {
   enableApp: (id: string) => api.post<AppView>(`${appPath(id)}/enable`),
   setGrantApp: (grantId: string, appId: string | null) =>
     request<{ grantId: string; appId: string | null }>(`/grants/${encodeURIComponent(grantId)}/app`, { method: 'PUT', body: { appId } }),
-  consumerGrants: () => api.get<{ items: ConsumerGrant[] }>('/grants', { as: 'consumer', status: 'active' }).then((r) => r.items),
+  grantNarrowings: () => api.get<{ items: GrantNarrowing[] }>('/apps/grant-narrowings').then((r) => r.items),
+  consumerGrants,
 
   files: (resourceId: string) => api.get<{ items: FileVersionView[] }>(`${resourcePath(resourceId)}/files`).then((r) => r.items),
   uploadFile: (resourceId: string, file: File, note: string, onProgress: (p: UploadProgress) => void) =>

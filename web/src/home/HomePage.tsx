@@ -1,4 +1,4 @@
-import { ApartmentOutlined, AuditOutlined, MonitorOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, AppstoreOutlined, AuditOutlined, DatabaseOutlined, LineChartOutlined, MonitorOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Card, Col, Descriptions, Row, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
@@ -19,6 +19,9 @@ const QUICK_LINKS: QuickLink[] = [
   { area: 'users', path: '/users', title: '账号管理', description: '创建账号、分配角色、重置密码与解锁', icon: <TeamOutlined /> },
   { area: 'audit', path: '/audit', title: '审计日志', description: '检索、导出审计记录并校验完整性', icon: <AuditOutlined /> },
   { area: 'system', path: '/system', title: '系统状态', description: '查看版本、数据库、迁移与安全参数', icon: <MonitorOutlined /> },
+  { area: 'dataServices', path: '/data-services', title: '数据服务资源', description: '本部门提供的数据服务资源与获得的授权', icon: <DatabaseOutlined /> },
+  { area: 'dataApps', path: '/data-services/apps', title: '应用管理', description: '登记调用数据接口的应用，管理应用密钥', icon: <AppstoreOutlined /> },
+  { area: 'dataCalls', path: '/data-services/calls', title: '调用日志', description: '查询数据接口调用记录与统计', icon: <LineChartOutlined /> },
   { area: 'profile', path: '/profile', title: '个人中心', description: '查看个人信息，修改登录密码', icon: <UserOutlined /> },
 ];
 

@@ -28,3 +28,13 @@ export function canSeeApp(actor: Actor, orgId: string): boolean {
 export function canSetGrantApp(actor: Actor, consumerOrgId: string): boolean {
   return isDeptAdminOf(actor, consumerOrgId);
 }
+
+/** Read a grant's narrowing: either side's department members and the platform admin. */
+export function canReadGrantApp(actor: Actor, sides: { providerOrgId: string; consumerOrgId: string }): boolean {
+  return isPlatformAdmin(actor) || isMemberOf(actor, sides.providerOrgId) || isMemberOf(actor, sides.consumerOrgId);
+}
+
+/** List every department's narrowings (others: their own department's grants, consumer side). */
+export function canListAllGrantNarrowings(actor: Actor): boolean {
+  return isPlatformAdmin(actor);
+}

@@ -36,7 +36,20 @@ export function appsRepository(db: Database) {
     },
     /** The grant's sides and status (read from the sharing module's table: the narrowing belongs to data services). */
     async grantForNarrowing(grantId: string) {
-      return db.selectFrom('sharing_grants').select(['id', 'consumer_org_id', 'resource_code', 'status']).where('id', '=', grantId).executeTakeFirst();
+      return db.selectFrom('sharing_grants').select(['id', 'provider_org_id', 'consumer_org_id', 'resource_code', 'status']).where('id', '=', grantId).executeTakeFirst();
+    },
+    /** The application a grant is narrowed to, or undefined (any of the consumer's applications). */
+    async grantApp(grantId: string): Promise<string | undefined> {
+      return (await db.selectFrom('data_grant_apps').select('app_id').where('grant_id', '=', grantId).executeTakeFirst())?.app_id;
+    },
+    /** Narrowed grants with their application's name; `consumerOrgId` null: every department's. */
+    async grantNarrowings(consumerOrgId: string | null): Promise<{ grant_id: string; app_id: string; app_name: string }[]> {
+      let q = db.selectFrom('data_grant_apps as ga')
+        .innerJoin('sharing_grants as g', 'g.id', 'ga.grant_id')
+        .innerJoin('data_apps as a', 'a.id', 'ga.app_id')
+        .select(['ga.grant_id', 'ga.app_id', 'a.name as app_name']);
+      if (consumerOrgId) q = q.where('g.consumer_org_id', '=', consumerOrgId);
+      return q.orderBy('ga.set_at', 'desc').orderBy('ga.grant_id').execute();
     },
     async setGrantApp(grantId: string, appId: string | null, by: string, at: Date): Promise<void> {
       if (appId === null) {

@@ -26,3 +26,8 @@ export const AppWithSecretSchema = Type.Object({
 
 export const GrantAppBody = Type.Object({ appId: nullable(Uuid) });
 export const GrantAppResponse = Type.Object({ grantId: Type.String(), appId: nullable(Type.String()) });
+
+export const GrantNarrowingSchema = Type.Object({
+  grantId: Type.String(), appId: Type.String(), appName: Type.String({ description: 'The application\'s name (应用名称)' }),
+});
+export const GrantNarrowingListResponse = Type.Object({ items: Type.Array(GrantNarrowingSchema) });

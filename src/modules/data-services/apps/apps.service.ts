@@ -6,7 +6,7 @@ import { randomToken } from '../../../platform/crypto/sm3.js';
 import type { Database } from '../../../platform/db/database.js';
 import { DomainError, forbidden } from '../../../platform/errors.js';
 import { emitPlatformEvent } from '../../../platform/events.js';
-import { canListAllApps, canManageApps, canSeeApp, canSetGrantApp } from './apps.policy.js';
+import { canListAllApps, canListAllGrantNarrowings, canManageApps, canReadGrantApp, canSeeApp, canSetGrantApp } from './apps.policy.js';
 import { appsRepository, type AppRow } from './apps.repository.js';
 
 /** An application as the console sees it; never the secret. */
@@ -25,6 +25,9 @@ export interface AppView {
 
 /** The only responses that carry the secret: creation and rotation. */
 export interface AppWithSecret { id: string; appKey: string; appSecret: string; app: AppView }
+
+/** A grant narrowed to one application (授权指定应用), as GET /apps/grant-narrowings lists it. */
+export interface GrantNarrowing { grantId: string; appId: string; appName: string }
 
 /** What the data API needs to authenticate a call: the app and its opened secret. */
 export interface AppCredentialsRecord {
@@ -48,6 +51,7 @@ export function toAppView(r: AppRow): AppView {
 /** `ak` + 24 hex characters. */
 export const newAppKey = () => `ak${randomBytes(12).toString('hex')}`;
 
+const grantNotFound = (id: string) => new DomainError('GRANT_NOT_FOUND', `Grant ${id} does not exist (授权不存在).`);
 const notFound = (id: string) => new DomainError('APP_NOT_FOUND', `Application ${id} does not exist (应用不存在).`);
 const invalid = (field: string, message: string) => new DomainError('APP_INVALID', message, { field });
 
@@ -130,7 +134,7 @@ export function createAppsService(deps: { db: Database; now?: () => Date; box: S
       await db.transaction().execute(async (trx) => {
         const repo = appsRepository(trx);
         const grant = await repo.grantForNarrowing(grantId);
-        if (!grant) throw new DomainError('GRANT_NOT_FOUND', `Grant ${grantId} does not exist (授权不存在).`);
+        if (!grant) throw grantNotFound(grantId);
         if (!canSetGrantApp(actor, grant.consumer_org_id)) {
           throw forbidden('Only the consumer department\'s admin may choose the grant\'s application (只有使用部门管理员可以为授权指定应用).');
         }
@@ -144,6 +148,28 @@ export function createAppsService(deps: { db: Database; now?: () => Date; box: S
       });
       emitPlatformEvent('grant.changed', grantId);
       return { grantId, appId };
+    },
+
+    /** The application a grant is narrowed to (null: any of the consumer's): either side's members and the platform admin. */
+    async getGrantApp(actor: Actor, grantId: string): Promise<{ grantId: string; appId: string | null }> {
+      const repo = appsRepository(db);
+      const grant = await repo.grantForNarrowing(grantId);
+      if (!grant) throw grantNotFound(grantId);
+      if (!canReadGrantApp(actor, { providerOrgId: grant.provider_org_id, consumerOrgId: grant.consumer_org_id })) {
+        throw forbidden('Only the consumer\'s and the provider\'s departments may see this grant (只有使用方和提供方可以查看该授权).');
+      }
+      return { grantId, appId: (await repo.grantApp(grantId)) ?? null };
+    },
+
+    /** The narrowed grants of the caller's department (consumer side); the platform admin sees every department's. */
+    async grantNarrowings(actor: Actor): Promise<{ items: GrantNarrowing[] }> {
+      let orgId: string | null = null;
+      if (!canListAllGrantNarrowings(actor)) {
+        if (!actor.orgId || !canSeeApp(actor, actor.orgId)) throw forbidden('Only department users have grants (只有部门用户可以查看本部门的授权).');
+        orgId = actor.orgId;
+      }
+      const rows = await appsRepository(db).grantNarrowings(orgId);
+      return { items: rows.map((r) => ({ grantId: r.grant_id, appId: r.app_id, appName: r.app_name })) };
     },
 
     /** The app behind a key with its opened secret, for the data API (which caches it); null when unknown. */

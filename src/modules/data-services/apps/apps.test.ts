@@ -75,4 +75,51 @@ describe('applications (应用)', () => {
     const audit = await t.db.selectFrom('audit_events').select('action').where('target_id', '=', g.grantId).orderBy('id').execute();
     expect(audit.map((a) => a.action).filter((a) => a === 'data.grant_app_set')).toHaveLength(2);
   });
+
+  it('reads a narrowing back: GET /grants/:id/app for either side, GET /apps/grant-narrowings for the consumer department', async () => {
+    const g = await aTableResourceWithGrant(t, {}, tk);
+    const narrowingsOf = async (token: string) => (await t.call(token, 'GET', '/api/v1/apps/grant-narrowings')).json().items as { grantId: string; appId: string; appName: string }[];
+    // Not narrowed yet: any of the consumer's applications.
+    expect((await t.call(tk.scjUser, 'GET', `/api/v1/grants/${g.grantId}/app`)).json()).toEqual({ grantId: g.grantId, appId: null });
+    expect((await narrowingsOf(tk.scjAdmin)).map((n) => n.grantId)).not.toContain(g.grantId);
+
+    const named = await anApp(t, tk.scjAdmin, '回读测试应用');
+    expect((await t.call(tk.scjAdmin, 'PUT', `/api/v1/grants/${g.grantId}/app`, { appId: named.appId })).statusCode).toBe(200);
+    for (const token of [tk.scjAdmin, tk.scjUser, tk.gajAdmin, tk.gajUser, tk.platform]) {
+      const res = await t.call(token, 'GET', `/api/v1/grants/${g.grantId}/app`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual({ grantId: g.grantId, appId: named.appId });
+    }
+    for (const token of [tk.scjAdmin, tk.scjUser, tk.platform]) {
+      expect((await narrowingsOf(token)).filter((n) => n.grantId === g.grantId)).toEqual([{ grantId: g.grantId, appId: named.appId, appName: '回读测试应用' }]);
+    }
+    // The provider's department reads one grant's narrowing, but its list is its own grants as consumer.
+    expect((await narrowingsOf(tk.gajAdmin)).map((n) => n.grantId)).not.toContain(g.grantId);
+
+    expect((await t.call(tk.scjAdmin, 'PUT', `/api/v1/grants/${g.grantId}/app`, { appId: null })).statusCode).toBe(200);
+    expect((await t.call(tk.gajUser, 'GET', `/api/v1/grants/${g.grantId}/app`)).json()).toEqual({ grantId: g.grantId, appId: null });
+    expect((await narrowingsOf(tk.scjUser)).map((n) => n.grantId)).not.toContain(g.grantId);
+  });
+
+  it('another department, or a user of no department, cannot read a grant\'s narrowing', async () => {
+    const g = await aTableResourceWithGrant(t, {}, tk);
+    expect((await t.call(tk.scjAdmin, 'PUT', `/api/v1/grants/${g.grantId}/app`, { appId: g.app.appId })).statusCode).toBe(200);
+    const auditor = await t.login('auditor');
+    const third = await t.call(swjAdmin, 'GET', `/api/v1/grants/${g.grantId}/app`);
+    expect(third.statusCode).toBe(403);
+    expect(third.body).not.toContain(g.app.appId);
+    expect((await t.call(auditor, 'GET', `/api/v1/grants/${g.grantId}/app`)).statusCode).toBe(403);
+    const others = await t.call(swjAdmin, 'GET', '/api/v1/apps/grant-narrowings');
+    expect(others.statusCode, others.body).toBe(200);
+    expect(others.body).not.toContain(g.grantId);
+    expect(others.body).not.toContain(g.app.appId);
+    expect((await t.call(auditor, 'GET', '/api/v1/apps/grant-narrowings')).statusCode).toBe(403);
+    // Tampered or unknown ids; no session at all.
+    expect((await t.call(tk.scjAdmin, 'GET', '/api/v1/grants/not-a-uuid/app')).statusCode).toBe(400);
+    const unknown = await t.call(tk.scjAdmin, 'GET', '/api/v1/grants/00000000-0000-4000-8000-000000000000/app');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().code).toBe('GRANT_NOT_FOUND');
+    expect((await t.call(null, 'GET', '/api/v1/apps/grant-narrowings')).statusCode).toBe(401);
+    expect((await t.call(null, 'GET', `/api/v1/grants/${g.grantId}/app`)).statusCode).toBe(401);
+  });
 });

@@ -1,3 +1,3 @@
-export { createAppsService, newAppKey, toAppView, type AppsService, type AppView, type AppWithSecret, type AppCredentialsRecord } from './apps.service.js';
+export { createAppsService, newAppKey, toAppView, type AppsService, type AppView, type AppWithSecret, type AppCredentialsRecord, type GrantNarrowing } from './apps.service.js';
 export { appsRoutes } from './apps.routes.js';
 export { isMemberOf as isMemberOfDepartment } from './apps.policy.js';
