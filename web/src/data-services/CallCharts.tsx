@@ -46,7 +46,7 @@ export function CallCharts({ stats, consumerChart }: { stats: CallStats; consume
     legend: { top: 0, data: ['成功', '失败'] },
     grid: { left: 140, right: 24, top: 40, bottom: 24 },
     xAxis: { type: 'value', minInterval: 1 },
-    yAxis: { type: 'category', data: resources.map((r) => r.resourceName ?? r.resourceCode), axisLabel: { width: 120, overflow: 'truncate' } },
+    yAxis: { type: 'category', data: resources.map((r) => r.resourceName ?? r.resourceCode ?? r.resourceId), axisLabel: { width: 120, overflow: 'truncate' } },
     series: [
       { name: '成功', type: 'bar', stack: 'calls', barMaxWidth: 28, data: resources.map((r) => r.calls - r.errors), itemStyle: { color: '#1677ff' } },
       { name: '失败', type: 'bar', stack: 'calls', barMaxWidth: 28, data: resources.map((r) => r.errors), itemStyle: { color: '#ff4d4f' } },

@@ -72,8 +72,8 @@ export function CallsPage() {
     dataServicesApi.apps().then((apps) => setAppOptions((prev) => merge(prev, apps.map((a) => ({ value: a.id, label: a.name })))), () => undefined);
   }, [side]);
   useEffect(() => {
-    setResourceOptions((prev) => merge(prev, stats.data.byResource.map((r) => ({ value: r.resourceId, label: r.resourceName ?? r.resourceCode }))));
-    setConsumerOptions((prev) => merge(prev, stats.data.byConsumer.map((c) => ({ value: c.orgId, label: c.orgName }))));
+    setResourceOptions((prev) => merge(prev, stats.data.byResource.map((r) => ({ value: r.resourceId, label: r.resourceName ?? r.resourceCode ?? r.resourceId }))));
+    setConsumerOptions((prev) => merge(prev, stats.data.byConsumer.map((c) => ({ value: c.orgId, label: c.orgName ?? '未知部门' }))));
   }, [stats.data]);
   useEffect(() => {
     setAppOptions((prev) => merge(prev, calls.data.items.filter((c) => c.appId).map((c) => ({ value: c.appId!, label: c.appName ?? c.appKey ?? c.appId! }))));

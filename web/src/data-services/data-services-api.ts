@@ -1,158 +1,26 @@
 import { api, request, uploadWithProgress, type Query, type UploadProgress } from '../api/client';
+import type { AppView, AppWithSecret, GrantNarrowing } from '@shared/data-services/apps/apps.types';
+import type { CallListQuery, CallOperation, CallQuery, CallStats, CallView } from '@shared/data-services/calls/calls.types';
+import type { DatastoreColumn, DatastoreView, LoadError, LoadMode, LoadStatus, LoadView } from '@shared/data-services/datastore/datastore.types';
+import type { FileVersionView } from '@shared/data-services/files/files.types';
+import type { ProxyEndpointInput, ProxyEndpointView } from '@shared/data-services/proxy/proxy.types';
 import type { DataResourceKind } from '@shared/data-services/resource-kinds';
 import type { MaskingKind } from '@shared/sharing/masking';
 import type { GrantView } from '@shared/sharing/sharing.types';
 
-/** 数据服务 (docs/data-services-api.md): the views of the management routes as the console reads them. */
+/**
+ * 数据服务 (docs/data-services-api.md). The views of the management routes are the server's
+ * (src/modules/data-services/<area>/<area>.types.ts); the console adds the API documentation and try-it shapes here.
+ */
 
-export interface DatastoreColumn {
-  item: string;
-  column: string;
-  dataType: string;
-  length: number | null;
-}
-
-export interface DatastoreView {
-  resourceId: string;
-  resourceCode: string;
-  resourceName: string;
-  kind: DataResourceKind;
-  exists: boolean;
-  tableName: string | null;
-  keyItems: string[];
-  rowCount: number | string;
-  lastLoadedAt: string | null;
-  columns: DatastoreColumn[];
-  pendingItems: string[];
-}
-
-export type LoadMode = 'replace' | 'upsert';
-export type LoadStatus = 'running' | 'succeeded' | 'failed';
-
-export interface LoadError {
-  row: number;
-  item: string | null;
-  message: string;
-}
-
-export interface LoadView {
-  id: string;
-  resourceId: string;
-  mode: LoadMode;
-  format: 'csv' | 'xlsx' | 'jsonl';
-  filename: string | null;
-  status: LoadStatus;
-  bytes: number | string;
-  bytesRead: number | string;
-  totalRows: number | string;
-  loaded: number | string;
-  failed: number | string;
-  errors: LoadError[];
-  message: string | null;
-  startedBy: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
-
-export interface AppView {
-  id: string;
-  orgId: string;
-  orgName: string;
-  name: string;
-  description: string | null;
-  appKey: string;
-  status: 'active' | 'disabled';
-  createdAt: string;
-  secretRotatedAt: string | null;
-  disabledAt: string | null;
-}
-
+export type {
+  AppView, CallOperation, CallQuery, CallStats, CallView, DatastoreColumn, DatastoreView, FileVersionView, GrantNarrowing, LoadError, LoadMode,
+  LoadStatus, LoadView, ProxyEndpointView,
+};
 /** The answer of creating an app or rotating its secret: the only time the secret is seen. */
-export interface AppSecret {
-  id: string;
-  appKey: string;
-  appSecret: string;
-  app: AppView;
-}
-
-export interface FileVersionView {
-  id: string;
-  resourceId: string;
-  versionNo: number;
-  filename: string;
-  contentType: string;
-  size: number | string;
-  sm3: string;
-  note: string | null;
-  uploadedBy: string | null;
-  createdAt: string;
-}
-
-export interface ProxyEndpointView {
-  url: string;
-  method: 'GET' | 'POST';
-  timeoutMs: number;
-  headerNames: string[];
-  updatedAt: string;
-}
-
-export interface ProxyEndpointBody {
-  url: string;
-  method: 'GET' | 'POST';
-  timeoutMs: number;
-  headers?: Record<string, string>;
-}
-
-export type CallOperation = 'query' | 'verify' | 'file' | 'proxy';
-
-export interface CallView {
-  id: string;
-  at: string;
-  appId: string | null;
-  appKey: string | null;
-  appName: string | null;
-  consumerOrgId: string | null;
-  consumerOrgName: string | null;
-  providerOrgId: string | null;
-  providerOrgName: string | null;
-  resourceId: string | null;
-  resourceCode: string | null;
-  resourceName: string | null;
-  grantId: string | null;
-  operation: CallOperation;
-  items: string[];
-  rows: number;
-  status: number;
-  errorCode: string | null;
-  latencyMs: number;
-  clientIp: string | null;
-}
-
-export interface CallQuery {
-  side?: 'provider' | 'consumer';
-  resource?: string;
-  app?: string;
-  consumer?: string;
-  status?: 'ok' | 'error';
-  from?: string;
-  to?: string;
-  limit?: number;
-  offset?: number;
-}
-
-export interface CallCounts {
-  calls: number;
-  errors: number;
-  rows: number;
-}
-
-export interface CallStats {
-  byDay: (CallCounts & { day: string })[];
-  byResource: (CallCounts & { resourceId: string; resourceCode: string; resourceName: string })[];
-  byConsumer: (CallCounts & { orgId: string; orgName: string })[];
-  byOperation: { operation: CallOperation; calls: number }[];
-  latency: { p50: number | null; p95: number | null };
-}
+export type AppSecret = AppWithSecret;
+/** The body of PUT /resources/:id/proxy-endpoint. */
+export type ProxyEndpointBody = ProxyEndpointInput;
 
 export interface ApiDocField {
   item: string;
@@ -184,13 +52,6 @@ export interface TryResult {
   status: number;
   body: unknown;
   signedHeaders: Record<string, string>;
-}
-
-/** A grant narrowed to one application (授权指定应用), as GET /apps/grant-narrowings lists it. */
-export interface GrantNarrowing {
-  grantId: string;
-  appId: string;
-  appName: string;
 }
 
 /**
@@ -243,7 +104,7 @@ export const dataServicesApi = {
   saveProxyEndpoint: (resourceId: string, body: ProxyEndpointBody) =>
     request<ProxyEndpointView>(`${resourcePath(resourceId)}/proxy-endpoint`, { method: 'PUT', body }),
 
-  calls: (query: CallQuery) => api.get<{ items: CallView[]; total: number }>('/calls', { ...query } as Query),
+  calls: (query: CallListQuery) => api.get<{ items: CallView[]; total: number }>('/calls', { ...query } as Query),
   callStats: (query: Pick<CallQuery, 'side' | 'resource' | 'from' | 'to'>) => api.get<CallStats>('/calls/stats', { ...query } as Query),
 
   apiDoc: (resourceId: string) => api.get<ApiDoc>(`/data-services/resources/${encodeURIComponent(resourceId)}/api-doc`),

@@ -8,26 +8,9 @@ import { DomainError, forbidden } from '../../../platform/errors.js';
 import { emitPlatformEvent } from '../../../platform/events.js';
 import { canListAllApps, canListAllGrantNarrowings, canManageApps, canReadGrantApp, canSeeApp, canSetGrantApp } from './apps.policy.js';
 import { appsRepository, type AppRow } from './apps.repository.js';
+import type { AppView, AppWithSecret, GrantNarrowing } from './apps.types.js';
 
-/** An application as the console sees it; never the secret. */
-export interface AppView {
-  id: string;
-  orgId: string;
-  orgName: string;
-  name: string;
-  description: string | null;
-  appKey: string;
-  status: 'active' | 'disabled';
-  createdAt: string;
-  secretRotatedAt: string | null;
-  disabledAt: string | null;
-}
-
-/** The only responses that carry the secret: creation and rotation. */
-export interface AppWithSecret { id: string; appKey: string; appSecret: string; app: AppView }
-
-/** A grant narrowed to one application (授权指定应用), as GET /apps/grant-narrowings lists it. */
-export interface GrantNarrowing { grantId: string; appId: string; appName: string }
+export type { AppView, AppWithSecret, GrantNarrowing };
 
 /** What the data API needs to authenticate a call: the app and its opened secret. */
 export interface AppCredentialsRecord {

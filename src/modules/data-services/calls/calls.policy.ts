@@ -4,8 +4,9 @@
  * the platform admin and the auditor (安全审计员) see every call.
  */
 import type { Actor } from '../../identity/identity.policy.js';
+import type { CallSide } from './calls.types.js';
 
-export type CallSide = 'provider' | 'consumer';
+export type { CallSide };
 export type CallScope = { kind: 'all' } | { kind: 'department'; side: CallSide; orgId: string };
 
 /** The rows the actor may read for the side asked for, or null when the actor may read none. */

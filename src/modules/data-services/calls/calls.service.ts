@@ -2,51 +2,11 @@ import { catalogResourceLookup } from '../../catalog/index.js';
 import type { Actor } from '../../identity/identity.policy.js';
 import type { Database } from '../../../platform/db/database.js';
 import { DomainError, forbidden } from '../../../platform/errors.js';
-import type { DataOperation } from '../data-services.tables.js';
-import { callScopeFor, type CallScope, type CallSide } from './calls.policy.js';
+import { callScopeFor, type CallScope } from './calls.policy.js';
 import { callsRepository, type CallFilter } from './calls.repository.js';
+import type { CallListQuery, CallQuery, CallSide, CallStats, CallView } from './calls.types.js';
 
-export interface CallView {
-  id: string;
-  at: string;
-  appId: string | null;
-  appKey: string | null;
-  appName: string | null;
-  consumerOrgId: string | null;
-  consumerOrgName: string | null;
-  providerOrgId: string | null;
-  providerOrgName: string | null;
-  resourceId: string | null;
-  resourceCode: string | null;
-  resourceName: string | null;
-  grantId: string | null;
-  operation: DataOperation;
-  items: string[];
-  rows: number;
-  status: number;
-  errorCode: string | null;
-  latencyMs: number;
-  clientIp: string | null;
-}
-
-export interface CallStats {
-  byDay: { day: string; calls: number; errors: number; rows: number }[];
-  byResource: { resourceId: string; resourceCode: string | null; resourceName: string | null; calls: number; errors: number; rows: number }[];
-  byConsumer: { orgId: string; orgName: string | null; calls: number; errors: number; rows: number }[];
-  byOperation: { operation: DataOperation; calls: number }[];
-  /** Milliseconds; null when there are no calls. */
-  latency: { p50: number | null; p95: number | null };
-}
-
-export interface CallQuery {
-  side?: CallSide;
-  resource?: string;
-  app?: string;
-  consumer?: string;
-  status?: 'ok' | 'error';
-  from?: string;
-  to?: string;
-}
+export type { CallListQuery, CallQuery, CallStats, CallView };
 
 const CST_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
@@ -93,7 +53,7 @@ export function createCallsService(deps: { db: Database; now?: () => Date }) {
 
   return {
     /** GET /calls: newest first, with department, application and resource names. */
-    async list(actor: Actor, query: CallQuery & { limit?: number; offset?: number }): Promise<{ items: CallView[]; total: number }> {
+    async list(actor: Actor, query: CallListQuery): Promise<{ items: CallView[]; total: number }> {
       const scope = scopeOrRefuse(actor, query.side);
       const { rows, total } = await callsRepository(db).list(scope, filterOf(query), { limit: query.limit ?? 50, offset: query.offset ?? 0 });
       const names = await resourceNames(rows.map((r) => r.resource_id));

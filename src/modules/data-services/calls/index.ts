@@ -1,2 +1,3 @@
-export { createCallsService, type CallsService, type CallView, type CallStats } from './calls.service.js';
+export { createCallsService, type CallsService } from './calls.service.js';
+export type { CallListQuery, CallOperation, CallQuery, CallSide, CallStats, CallView } from './calls.types.js';
 export { callsRoutes } from './calls.routes.js';

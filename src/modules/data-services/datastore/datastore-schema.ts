@@ -4,8 +4,9 @@
  * text are only ever built here, from resource ids and column numbers — never from input.
  */
 import type { Database } from '../../../platform/db/database.js';
+import type { DatastoreColumn } from './datastore.types.js';
 
-export interface DatastoreColumn { item: string; column: string; dataType: string; length: number | null }
+export type { DatastoreColumn };
 /** A resource's datastore table: `table` is the qualified name (`data_store.r_<hex>`). */
 export interface DatastoreLayout { resourceId: string; table: string; keyItems: string[]; columns: DatastoreColumn[] }
 

@@ -1,9 +1,10 @@
 import type { Selectable } from 'kysely';
 import type { Database } from '../../../platform/db/database.js';
 import type { DataLoadsTable } from '../data-services.tables.js';
+import type { LoadError } from './datastore.types.js';
 
 export type LoadRow = Selectable<DataLoadsTable>;
-export interface LoadError { row: number; item: string | null; message: string }
+export type { LoadError };
 
 const loadColumns = [
   'id', 'resource_id', 'mode', 'format', 'filename', 'bytes', 'status', 'total_rows', 'loaded', 'failed', 'errors', 'message',

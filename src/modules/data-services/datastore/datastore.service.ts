@@ -6,49 +6,17 @@ import { DomainError, forbidden } from '../../../platform/errors.js';
 import { recordAuditEvent, type AuditContext } from '../../audit/index.js';
 import { catalogResourceLookup, publishedDataResource, type PublishedDataResource } from '../../catalog/index.js';
 import type { Actor } from '../../identity/identity.policy.js';
-import { resourceKindOf, type DataResourceKind } from '../resource-kinds.js';
+import { resourceKindOf } from '../resource-kinds.js';
 import { canManageDatastore, canReadDatastore } from './datastore.policy.js';
-import { datastoreRepository, type LoadError, type LoadRow } from './datastore.repository.js';
-import { columnDefinitions, invalidateLayout, qualified, readLayout, safeColumn, sqlTypeOf, tableNameOf, type DatastoreColumn } from './datastore-schema.js';
-import type { LoadFormat } from './load-parsers.js';
+import { datastoreRepository, type LoadRow } from './datastore.repository.js';
+import { columnDefinitions, invalidateLayout, qualified, readLayout, safeColumn, sqlTypeOf, tableNameOf } from './datastore-schema.js';
+import type { DatastoreView, LoadError, LoadFormat, LoadMode, LoadView } from './datastore.types.js';
 import { runLoad, type LoadProgress } from './load.service.js';
 
-export interface DatastoreView {
-  resourceId: string;
-  resourceCode: string;
-  resourceName: string;
-  kind: DataResourceKind;
-  exists: boolean;
-  tableName: string | null;
-  keyItems: string[];
-  rowCount: number;
-  lastLoadedAt: string | null;
-  columns: DatastoreColumn[];
-  /** Items of the published version that have no column yet (PUT adds them). */
-  pendingItems: string[];
-}
-
-export interface LoadView {
-  id: string;
-  resourceId: string;
-  mode: 'replace' | 'upsert';
-  format: LoadFormat;
-  filename: string | null;
-  status: 'running' | 'succeeded' | 'failed';
-  bytes: number;
-  bytesRead: number;
-  totalRows: number;
-  loaded: number;
-  failed: number;
-  errors: LoadError[];
-  message: string | null;
-  startedBy: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-}
+export type { DatastoreView, LoadView };
 
 export interface LoadInput {
-  mode: 'replace' | 'upsert';
+  mode: LoadMode;
   /** Absent: taken from the file name. */
   format?: LoadFormat;
   filename: string | null;

@@ -6,8 +6,9 @@
 import ExcelJS from 'exceljs';
 import { Transform, type Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import type { LoadFormat } from './datastore.types.js';
 
-export type LoadFormat = 'csv' | 'xlsx' | 'jsonl';
+export type { LoadFormat };
 
 /** Records in file order: `cells[i]` belongs to header position i; `problems[i]` is a record that could not be read. */
 export interface RecordBatch {

@@ -8,35 +8,13 @@ import { DomainError, forbidden } from '../../../platform/errors.js';
 import { resourceKindOf } from '../resource-kinds.js';
 import { canListFileVersions, canUploadFileVersion } from './files.policy.js';
 import { filesRepository, type FileVersionRow } from './files.repository.js';
+import type { FileVersionView, PublicFileVersionView } from './files.types.js';
+
+export type { FileVersionView, PublicFileVersionView };
 
 /** Largest file version accepted (100 MB). */
 export const FILE_MAX_BYTES = 100 * 1024 * 1024;
 const NOTE_MAX_CHARS = 2000;
-
-/** A file version as the console sees it. */
-export interface FileVersionView {
-  id: string;
-  resourceId: string;
-  versionNo: number;
-  filename: string;
-  contentType: string;
-  size: number;
-  sm3: string;
-  note: string | null;
-  uploadedBy: string | null;
-  createdAt: string;
-}
-
-/** A file version as the data API lists it (no internal ids or uploader). */
-export interface PublicFileVersionView {
-  versionNo: number;
-  filename: string;
-  contentType: string;
-  size: number;
-  sm3: string;
-  note: string | null;
-  createdAt: string;
-}
 
 /** An upload read off the wire: the bytes, their SM3 computed while streaming, and whether the limit was hit. */
 export interface ReadUpload {

@@ -1,2 +1,3 @@
-export { createFilesService, FILE_MAX_BYTES, type FilesService, type FileVersionView, type PublicFileVersionView } from './files.service.js';
+export { createFilesService, FILE_MAX_BYTES, type FilesService } from './files.service.js';
+export type { FileVersionView, PublicFileVersionView } from './files.types.js';
 export { filesRoutes, fileDataRoutes } from './files.routes.js';

@@ -1,3 +1,4 @@
-export { createProxyService, type ProxyService, type ProxyEndpointView, type ProxyEndpointInput } from './proxy.service.js';
+export { createProxyService, type ProxyService } from './proxy.service.js';
+export type { ProxyEndpointInput, ProxyEndpointView } from './proxy.types.js';
 export { proxyRoutes, proxyDataRoutes } from './proxy.routes.js';
 export { shapeUpstreamJson } from './proxy-response.js';

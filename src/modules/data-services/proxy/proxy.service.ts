@@ -9,6 +9,9 @@ import { resourceKindOf } from '../resource-kinds.js';
 import { canReadProxyEndpoint, canSetProxyEndpoint } from './proxy.policy.js';
 import { proxyRepository, type ProxyEndpointRow } from './proxy.repository.js';
 import { shapeUpstreamJson, type ShapedResponse } from './proxy-response.js';
+import type { ProxyEndpointInput, ProxyEndpointView } from './proxy.types.js';
+
+export type { ProxyEndpointInput, ProxyEndpointView };
 
 export const PROXY_TIMEOUT_MIN_MS = 100;
 export const PROXY_TIMEOUT_MAX_MS = 60_000;
@@ -18,23 +21,6 @@ const MAX_HEADERS = 20;
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
 // Set by the platform per call, or meaningless to forward.
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'accept-encoding']);
-
-export interface ProxyEndpointView {
-  url: string;
-  method: 'GET' | 'POST';
-  timeoutMs: number;
-  /** Names of the headers sent upstream; their values are sealed and never shown. */
-  headerNames: string[];
-  updatedAt: string;
-}
-
-export interface ProxyEndpointInput {
-  url: string;
-  method: 'GET' | 'POST';
-  timeoutMs: number;
-  /** Replaces the registered headers; omitted: the registered ones stay (values cannot be read back to resend them). */
-  headers?: Record<string, string>;
-}
 
 /** What the caller sent that is forwarded: the query string as received and, on POST, the JSON body. */
 export interface ForwardedCall {
