@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { Timestamp, JsonColumn } from '../../platform/db/column-types.js';
+import type { CallOperation } from './calls/calls.types.js';
 
 /** The data-services module's tables (Kysely types). Datastore tables themselves live in schema `data_store`. */
 export interface DataAppsTable {
@@ -94,7 +95,8 @@ export interface DataQuotaUsageTable {
   used: number;
 }
 
-export type DataOperation = 'query' | 'verify' | 'file' | 'proxy';
+/** The operations of the data API (one definition, shared with the call-log views). */
+export type DataOperation = CallOperation;
 
 export interface DataCallsTable {
   id: string;
