@@ -13,7 +13,8 @@
  * Both servers run without per-request log lines (logger level warn).
  *
  * Diagnostics: BENCH_ONLY=real|bare|framework (framework: the full app's hooks around the bare query, no data
- * API path); BENCH_PROFILE=<dir> writes a CPU profile of the measured run; BENCH_KEEP_DB=1 keeps the database.
+ * API path); BENCH_PROFILE=<dir> writes a CPU profile of the measured run; BENCH_LOOP=1 prints each server's
+ * event-loop delay and GC pauses; BENCH_KEEP_DB=1 keeps the database.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +22,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -60,9 +62,32 @@ function configFor(): Config {
 /** CPU time of this server between SIGUSR2 (start of the measured run) and SIGUSR1 (end), printed as `CPU <µs>`. */
 function reportCpuOnSignals(): void {
   let start: NodeJS.CpuUsage | null = null;
-  process.on('SIGUSR2', () => { start = process.cpuUsage(); });
+  // BENCH_LOOP=1: event-loop delay and GC pauses of the measured run on stderr (where the tail latency comes from).
+  const loop = process.env.BENCH_LOOP ? monitorEventLoopDelay({ resolution: 5 }) : null;
+  const gc: number[] = [];
+  const gcByKind = new Map<number, number[]>();
+  const gcObserver = loop ? new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.push(e.duration);
+      const kind = (e.detail as { kind?: number } | null)?.kind ?? 0;
+      gcByKind.set(kind, [...(gcByKind.get(kind) ?? []), e.duration]);
+    }
+  }) : null;
+  process.on('SIGUSR2', () => {
+    start = process.cpuUsage();
+    loop?.enable();
+    gcObserver?.observe({ entryTypes: ['gc'] });
+  });
   process.on('SIGUSR1', () => {
     const used = process.cpuUsage(start ?? undefined);
+    if (loop) {
+      loop.disable();
+      gcObserver?.disconnect();
+      const ms = (ns: number) => (ns / 1e6).toFixed(1);
+      const sorted = [...gc].sort((a, b) => b - a);
+      process.stderr.write(`loop delay p50 ${ms(loop.percentile(50))} p99 ${ms(loop.percentile(99))} max ${ms(loop.max)} ms; GC ${gc.length} pauses, total ${gc.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest ${sorted.slice(0, 5).map((d) => d.toFixed(1)).join(', ')} ms`
+        + ` (by kind 1 minor 2 major 4 incremental 8 weak: ${[...gcByKind].map(([k, d]) => `${k}: ${d.length}× ${d.reduce((a, b) => a + b, 0).toFixed(0)} ms max ${Math.max(...d).toFixed(1)}`).join('; ')})\n`);
+    }
     process.stdout.write(`CPU ${used.user + used.system}\n`);
   });
 }

@@ -22,15 +22,26 @@ export interface SignedRequestParts {
   body: string | Uint8Array;
 }
 
+const byNameThenValue = ([an, av]: readonly [string, string], [bn, bv]: readonly [string, string]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0);
+
 export function canonicalQuery(query: readonly (readonly [string, string])[]): string {
+  if (query.length === 0) return '';
+  if (query.length === 1) return `${encodeURIComponent(query[0]![0])}=${encodeURIComponent(query[0]![1])}`;
   return [...query]
-    .sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .sort(byNameThenValue)
     .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
     .join('&');
 }
 
+/** hex SM3 of the empty body (most calls are GETs): computed once. */
+const EMPTY_BODY_SM3 = sm3Hex('');
+
+function bodyDigest(body: string | Uint8Array): string {
+  return body.length === 0 ? EMPTY_BODY_SM3 : sm3Hex(body);
+}
+
 export function stringToSign(parts: SignedRequestParts): string {
-  return [parts.method.toUpperCase(), parts.path, canonicalQuery(parts.query), parts.timestamp, parts.nonce, sm3Hex(parts.body)].join('\n');
+  return `${parts.method.toUpperCase()}\n${parts.path}\n${canonicalQuery(parts.query)}\n${parts.timestamp}\n${parts.nonce}\n${bodyDigest(parts.body)}`;
 }
 
 export function signRequest(secret: string, parts: SignedRequestParts): string {

@@ -70,6 +70,28 @@ describe('call-log writer and daily quota', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
   });
 
+  it('stores hostile text exactly (tabs, newlines, backslashes, quotes, \\N) and a retried flush adds nothing', async () => {
+    const writer = createCallLogWriter({ db: h.db, intervalMs: 3_600_000 });
+    await writer.start();
+    const tricky = anEntry({ app_key: 'a\tb\nc\\d\r"e\\N', app_name: '应用 "x"\t\\', items: ['姓名', 'a\tb\\"c'], error_code: 'ITEM_NOT_GRANTED', rows: 0, status: 403, latency_ms: 0.07, client_ip: null });
+    const plain = anEntry({ app_id: randomUUID(), items: [] });
+    writer.record(tricky);
+    writer.record(plain);
+    await writer.flush();
+    const again = createCallLogWriter({ db: h.db, intervalMs: 3_600_000 });
+    again.record(tricky);
+    await again.flush();
+    const stored = await h.db.selectFrom('data_calls').selectAll().where('id', 'in', [tricky.id, plain.id]).execute();
+    expect(stored).toHaveLength(2);
+    const t = stored.find((r) => r.id === tricky.id)!;
+    expect(t).toMatchObject({ app_key: tricky.app_key, app_name: tricky.app_name, items: tricky.items, rows: 0, status: 403, error_code: 'ITEM_NOT_GRANTED', client_ip: null });
+    expect(new Date(t.at).toISOString()).toBe(tricky.at);
+    expect(t.latency_ms).toBeCloseTo(0.07, 5);
+    expect(stored.find((r) => r.id === plain.id)).toMatchObject({ app_id: plain.app_id, items: [], rows: 1, status: 200 });
+    await writer.close();
+    await again.close();
+  });
+
   it('nonces: a reuse within the window is refused; expired ones are forgotten', async () => {
     const store = bucketedNonceStore();
     const t0 = 1_790_000_000_000;

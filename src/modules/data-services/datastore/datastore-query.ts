@@ -2,8 +2,10 @@
  * The read side used by the signed data API (hot path): SQL text built from the layout only and
  * cached per query shape; every value a parameter, converted by the same converters as loads.
  */
+import { createHash } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
-import type { Database } from '../../../platform/db/database.js';
+import type pg from 'pg';
+import { pgPoolOf, type Database } from '../../../platform/db/database.js';
 import { DomainError } from '../../../platform/errors.js';
 import { isTextType, keyColumnsOf, safeColumn, type DatastoreColumn, type DatastoreLayout } from './datastore-schema.js';
 import { converterFor, type Converter } from './value-converters.js';
@@ -13,11 +15,25 @@ export interface RowFilter { item: string; op: FilterOp; value: string | string[
 
 const MAX_IN_VALUES = 100;
 
+/** One query shape's SQL: text, a statement name for PostgreSQL, and how to read its rows (array mode). */
+interface Statement {
+  text: string;
+  /** Named (prepared once per connection) on PostgreSQL: later calls skip parsing and planning. */
+  name: string;
+  /** Output columns in select order: item name and column, then the key columns. */
+  outputs: { item: string; column: DatastoreColumn }[];
+  /**
+   * pg query settings, used as the prototype of each call's config: pg copies a config's own properties
+   * (property descriptors, slow) on every query, so none are own.
+   */
+  config: pg.QueryArrayConfig;
+}
+
 interface Prepared {
   byItem: Map<string, DatastoreColumn>;
   plain: Map<string, Converter>;
   keys: DatastoreColumn[];
-  statements: Map<string, string>;
+  statements: Map<string, Statement>;
 }
 
 // Per layout object (layouts are cached, so the same object comes back until it changes).
@@ -117,8 +133,8 @@ export async function selectRows(db: Database, layout: DatastoreLayout, q: { fil
   const limit = Math.max(1, Math.min(Math.floor(q.limit), 10_000));
   params.push(limit + 1);
 
-  let text = p.statements.get(shape);
-  if (!text) {
+  let statement = p.statements.get(shape);
+  if (!statement) {
     const outputs = new Map<string, DatastoreColumn>();
     for (const item of q.items) {
       const c = p.byItem.get(item);
@@ -136,25 +152,62 @@ export async function selectRows(db: Database, layout: DatastoreLayout, q: { fil
     });
     const keyCols = p.keys.map((k) => safeColumn(k.column));
     if (q.after) conditions.push(`(${keyCols.join(', ')}) > (${keyCols.map(() => `$${++n}`).join(', ')})`);
-    text = `select ${selects.join(', ')} from ${layout.table}${conditions.length ? ` where ${conditions.join(' and ')}` : ''} order by ${keyCols.join(', ')} limit $${++n}`;
+    const text = `select ${selects.join(', ')} from ${layout.table}${conditions.length ? ` where ${conditions.join(' and ')}` : ''} order by ${keyCols.join(', ')} limit $${++n}`;
+    const name = `ds_${createHash('sha256').update(text).digest('hex').slice(0, 40)}`;
+    statement = {
+      text, name,
+      outputs: [...outputs].map(([item, column]) => ({ item, column })),
+      config: Object.freeze({ name, text, rowMode: 'array' }) as pg.QueryArrayConfig,
+    };
     if (p.statements.size > 500) p.statements.clear();
-    p.statements.set(shape, text);
+    p.statements.set(shape, statement);
   }
 
-  const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
-  const more = result.rows.length > limit;
-  const raw = more ? result.rows.slice(0, limit) : result.rows;
-  const rows = raw.map((r) => {
+  const width = statement.outputs.length;
+  const result = await runArrays(db, statement, params);
+  const more = result.length > limit;
+  const count = more ? limit : result.length;
+  const rows: Record<string, unknown>[] = new Array(count);
+  for (let r = 0; r < count; r++) {
+    const values = result[r]!;
     const out: Record<string, unknown> = {};
-    for (const item of q.items) {
-      const c = p.byItem.get(item)!;
-      out[item] = outputValue(c, r[`o_${c.column.slice(2)}`]);
+    for (let i = 0; i < width; i++) {
+      const o = statement.outputs[i]!;
+      out[o.item] = outputValue(o.column, values[i]);
     }
-    return out;
-  });
-  const last = raw[raw.length - 1];
-  const lastKey = more && last ? p.keys.map((k) => outputValue(k, last[`k_${k.column.slice(2)}`])) : null;
+    rows[r] = out;
+  }
+  const last = count > 0 ? result[count - 1] : undefined;
+  const lastKey = more && last ? p.keys.map((k, i) => outputValue(k, last[width + i])) : null;
   return { rows, lastKey };
+}
+
+/** Statement names known not to work on PostgreSQL (e.g. a table changed under a prepared plan): run unnamed. */
+const unnamedOnly = new Set<string>();
+
+/**
+ * Runs a select and returns its rows as value arrays in select order. On PostgreSQL straight through the pg pool
+ * as a named statement (prepared once per connection; no query builder, no per-row objects); on PGlite (or
+ * inside a transaction) through Kysely.
+ */
+async function runArrays(db: Database, statement: Statement, params: unknown[]): Promise<unknown[][]> {
+  const pool = pgPoolOf(db);
+  if (pool) {
+    if (!unnamedOnly.has(statement.name)) {
+      try {
+        const result = await pool.query(Object.create(statement.config) as pg.QueryArrayConfig, params);
+        return result.rows as unknown[][];
+      } catch (error) {
+        // 0A000: "cached plan must not change result type" (the table changed under the prepared statement).
+        if ((error as { code?: string }).code !== '0A000') throw error;
+        unnamedOnly.add(statement.name);
+      }
+    }
+    const result = await pool.query({ text: statement.text, values: params, rowMode: 'array' } as pg.QueryArrayConfig);
+    return result.rows as unknown[][];
+  }
+  const result = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(statement.text, params));
+  return result.rows.map((row) => Object.values(row));
 }
 
 /** Compares claimed values with the stored row found by `key`; never returns stored values. */
