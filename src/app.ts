@@ -15,6 +15,7 @@ import { censusRoutes, createCensusService } from './modules/census/index.js';
 import { createNotificationsService, notificationsRoutes } from './modules/notifications/index.js';
 import { createSharingService, sharingRoutes } from './modules/sharing/index.js';
 import { createDataServices, dataServicesRoutes } from './modules/data-services/index.js';
+import { createNodesService, exchangeRoutes } from './modules/exchange/index.js';
 import { sealedBox } from './platform/crypto/sealed-box.js';
 import { randomBytes } from 'node:crypto';
 import {
@@ -56,6 +57,7 @@ export function createServices(config: Config, deps: AppDeps) {
       db, now, logger: deps.logger, journalDir: deps.callLogJournalDir,
       box: sealedBox(deps.masterKey ?? (config.masterKeyHex ? Buffer.from(config.masterKeyHex, 'hex') : randomBytes(16))),
     }),
+    exchangeNodes: createNodesService({ db, now }),
   };
 }
 
@@ -171,6 +173,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await api.register(sharingRoutes(services.sharing));
     await api.register(notificationsRoutes(services.notifications));
     await api.register(dataServicesRoutes(services.dataServices, deps.db));
+    await api.register(exchangeRoutes(services.exchangeNodes));
   }, { prefix: '/api/v1' });
 
   // The console: static files, and index.html for client-side routes.

@@ -61,6 +61,12 @@ export const AUDIT_ACTION_LABELS = {
   'data.datastore_defined': '定义数据存储',
   'data.loaded': '装载数据',
   'data.load_failed': '数据装载失败',
+  'exchange.enrolment_token_created': '创建前置机注册令牌',
+  'exchange.enrolment_token_revoked': '作废前置机注册令牌',
+  'exchange.node_enrolled': '前置机申请注册',
+  'exchange.node_approved': '批准前置机注册',
+  'exchange.node_rejected': '驳回前置机注册',
+  'exchange.node_revoked': '注销前置机',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
@@ -74,7 +80,7 @@ export interface AuditContext {
 
 export interface AuditEventInput {
   action: AuditAction;
-  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog' | 'share_request' | 'grant' | 'error_report' | 'sharing_settings' | 'sharing_calendar' | 'app';
+  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog' | 'share_request' | 'grant' | 'error_report' | 'sharing_settings' | 'sharing_calendar' | 'app' | 'exchange_node' | 'enrolment_token';
   targetId?: string;
   /** Facts an auditor needs; never passwords, tokens or personal data beyond names. */
   detail?: Record<string, unknown>;

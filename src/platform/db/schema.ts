@@ -9,6 +9,7 @@ import type { CensusTables } from '../../modules/census/census.tables.js';
 import type { SharingTables } from '../../modules/sharing/sharing.tables.js';
 import type { NotificationsTables } from '../../modules/notifications/notifications.tables.js';
 import type { DataServicesTables } from '../../modules/data-services/data-services.tables.js';
+import type { ExchangeTables } from '../../modules/exchange/exchange.tables.js';
 
 export type * from '../../modules/identity/identity.tables.js';
 export type * from '../../modules/audit/audit.tables.js';
@@ -17,6 +18,7 @@ export type * from '../../modules/census/census.tables.js';
 export type * from '../../modules/sharing/sharing.tables.js';
 export type * from '../../modules/notifications/notifications.tables.js';
 export type * from '../../modules/data-services/data-services.tables.js';
+export type * from '../../modules/exchange/exchange.tables.js';
 
 export interface DB
   extends IdentityTables,
@@ -25,4 +27,5 @@ export interface DB
     CensusTables,
     SharingTables,
     NotificationsTables,
-    DataServicesTables {}
+    DataServicesTables,
+    ExchangeTables {}
