@@ -35,6 +35,7 @@ import { DataResourcesPage } from './data-services/DataResourcesPage';
 import { DatastorePage } from './data-services/DatastorePage';
 import { FilesPage } from './data-services/FilesPage';
 import { ProxyPage } from './data-services/ProxyPage';
+import { NodesPage } from './exchange/NodesPage';
 
 export function App() {
   const { user, signedOutByUser } = useAuth();
@@ -96,6 +97,7 @@ export function App() {
         <Route path="data-services" element={<RequireArea area="dataServices"><DataResourcesPage /></RequireArea>} />
         <Route path="data-services/apps" element={<RequireArea area="dataApps"><AppsPage /></RequireArea>} />
         <Route path="data-services/calls" element={<RequireArea area="dataCalls"><CallsPage /></RequireArea>} />
+        <Route path="exchange/nodes" element={<RequireArea area="exchangeNodes"><NodesPage /></RequireArea>} />
         <Route path="data-services/resources/:id/datastore" element={<RequireArea area="dataManage"><DatastorePage /></RequireArea>} />
         <Route path="data-services/resources/:id/files" element={<RequireArea area="dataManage"><FilesPage /></RequireArea>} />
         <Route path="data-services/resources/:id/proxy" element={<RequireArea area="dataManage"><ProxyPage /></RequireArea>} />

@@ -21,6 +21,7 @@ export type Area =
   | 'dataCalls'
   | 'dataManage'
   | 'dataApiDoc'
+  | 'exchangeNodes'
   | 'notifications'
   | 'audit'
   | 'system'
@@ -58,6 +59,8 @@ const AREA_ROLES: Record<Area, Role[] | 'everyone'> = {
   dataManage: ['dept_admin', 'dept_user', 'platform_admin'],
   /** 接口文档 of one resource (any department user; the platform admin for oversight). */
   dataApiDoc: ['dept_admin', 'dept_user', 'platform_admin'],
+  /** 前置机管理: the department's nodes and enrolment tokens (dept_admin); the platform admin approves all. */
+  exchangeNodes: ['dept_admin', 'dept_user', 'platform_admin'],
   /** 消息中心 (the header's bell): everyone. */
   notifications: 'everyone',
   audit: ['auditor'],
