@@ -278,7 +278,7 @@ export function createNodesService(deps: { db: Database; now?: () => Date; nonce
       const check = await verifyNodeRequest({ nodeId: row.id, publicKey: row.public_key, signature: input.signature, parts: input.parts, nonces, now: at.getTime() });
       if (!check.ok) throw new DomainError(check.code, `Signed request refused: ${check.reason} (签名校验失败).`);
       if (row.status !== 'approved' || row.code === null) {
-        throw new DomainError('NODE_NOT_APPROVED', `This node is ${row.status}; only approved nodes may call the exchange centre (前置机未获批准或已注销).`, { status: row.status });
+        throw new DomainError('NODE_NOT_APPROVED', `This node is ${row.status}; only approved nodes may call the exchange centre (前置机未获批准或已吊销).`, { status: row.status });
       }
       const body = input.body;
       if (!body) throw new DomainError('EXCHANGE_INVALID', 'The heartbeat body must be JSON {version, status, backlog, detail?} (心跳内容无效).');
