@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
+import { registerRawBodyParsers } from '../../platform/http/raw-body.js';
 import { actorOf, auditContextOf } from '../../platform/http/request-context.js';
 import { IdParams, responses } from '../../platform/http/schemas.js';
 import {
@@ -54,17 +55,7 @@ export function nodesRoutes(nodes: NodesService): FastifyPluginAsyncTypebox {
 
     // Signed node calls: the signature covers the body bytes exactly as sent, so keep them (this scope only).
     await app.register(async (signed) => {
-      signed.removeContentTypeParser('application/json');
-      signed.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-        const raw = body as Buffer;
-        request.rawBody = raw;
-        if (raw.length === 0) return done(null, undefined);
-        try {
-          done(null, JSON.parse(raw.toString('utf8')));
-        } catch {
-          done(null, undefined);
-        }
-      });
+      registerRawBodyParsers(signed);
 
       signed.post('/exchange/heartbeat', {
         config: { public: true },

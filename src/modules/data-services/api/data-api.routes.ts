@@ -7,7 +7,7 @@ import { DataQuery, DataQueryResponse, ResourceCodeParams, SignatureHeaders, Ver
 import { signedPartsOf, type DataApi } from './data-api.service.js';
 import type { DataCallContext } from './data-call.types.js';
 import { encodeCursor, planQuery, planVerify, type QueryPlan } from './query-plan.js';
-import { registerRawBodyParsers } from './raw-body.js';
+import { registerRawBodyParsers } from '../../../platform/http/raw-body.js';
 
 /**
  * Request parts are validated inside `runDataCall`, after the signature, so that every call — malformed ones
@@ -39,7 +39,7 @@ async function layoutFor(api: DataApi, ctx: DataCallContext): Promise<DatastoreL
 export function dataApiRoutes(deps: { api: DataApi; datastore: DatastoreService; extra: FastifyPluginAsync[] }): FastifyPluginAsync {
   const { api } = deps;
   return async (app) => {
-    registerRawBodyParsers(app);
+    registerRawBodyParsers(app, { keepOtherTypes: true });
     // Machine-to-machine JSON: the console's security headers (helmet rebuilds its middleware, CSP included, on
     // every request) cost more than the rest of the framework here; a fixed set is enough for JSON and files.
     app.addHook('onRoute', (route) => {

@@ -33,6 +33,17 @@ const MAX_BLOCK = 1000;
  * rate (about half a second's worth) and shrinks near the limit so that no process sits on units another
  * needs. Unused units go back on close and after a few idle seconds.
  */
+/** Counts one call in the block's one-second rate window (the rate sizes the next reservation). */
+function countUse(b: Block, t = Date.now()): void {
+  if (t - b.windowStart >= 1000) {
+    b.rate = t - b.windowStart < 2000 ? b.windowCalls : 0;
+    b.windowStart = t;
+    b.windowCalls = 0;
+  }
+  b.windowCalls++;
+  b.lastUse = t;
+}
+
 export function createQuota(deps: { db: Database }) {
   const { db } = deps;
   const blocks = new Map<string, Block>();
@@ -114,14 +125,7 @@ export function createQuota(deps: { db: Database }) {
 
     /** Counts the call and takes a unit from a block known to hold one. */
     takeFrom(b: Block, grant: { id: string; dailyQuota: number }, day: string): QuotaTicket {
-      const t = Date.now();
-      if (t - b.windowStart >= 1000) {
-        b.rate = t - b.windowStart < 2000 ? b.windowCalls : 0;
-        b.windowStart = t;
-        b.windowCalls = 0;
-      }
-      b.windowCalls++;
-      b.lastUse = t;
+      countUse(b);
       b.left--;
       if (b.left <= b.lowWater && !b.refill && !b.exhausted) startRefill(b, grant, day);
       let refunded = false;
@@ -142,14 +146,7 @@ export function createQuota(deps: { db: Database }) {
         blocks.set(grant.id, block);
       }
       const b = block;
-      const t = Date.now();
-      if (t - b.windowStart >= 1000) {
-        b.rate = t - b.windowStart < 2000 ? b.windowCalls : 0;
-        b.windowStart = t;
-        b.windowCalls = 0;
-      }
-      b.windowCalls++;
-      b.lastUse = t;
+      countUse(b);
       while (b.left <= 0) {
         if (!b.refill) startRefill(b, grant, day);
         const outcome = await b.refill!;
