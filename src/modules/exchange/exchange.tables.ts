@@ -1,8 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { Timestamp } from '../../platform/db/column-types.js';
+import type { NetworkZone, NodeStatus } from './nodes.types.js';
 
-export type NetworkZone = '政务外网' | '互联网' | '专网';
-export type NodeStatus = 'pending' | 'approved' | 'rejected' | 'revoked';
+export type { NetworkZone, NodeStatus };
 
 export interface ExchangeEnrolmentTokensTable {
   id: Generated<string>;

@@ -5,7 +5,8 @@ import { randomToken, sm3Hex } from '../../platform/crypto/sm3.js';
 import type { Database } from '../../platform/db/database.js';
 import { DomainError, forbidden } from '../../platform/errors.js';
 import { canListAllNodes, canManageEnrolmentTokens, canReviewNodes, canSeeNode } from './exchange.policy.js';
-import type { NetworkZone, NodeStatus } from './exchange.tables.js';
+import type { EnrolmentTokenView, NetworkZone, NodeStatus, NodeView, TokenState } from './nodes.types.js';
+export { NETWORK_ZONES, type EnrolmentTokenView, type NodeView, type TokenState } from './nodes.types.js';
 import {
   canonicalJson, isValidPublicKey, memoryNodeNonceStore, verifyNodeRequest, verifyNodeSignature, type NodeNonceStore, type NodeRequestParts,
 } from './node-signing.js';
@@ -13,47 +14,8 @@ import { nodesRepository, type NodeRow, type TokenRow } from './nodes.repository
 
 /** A node is shown online when its last heartbeat is at most this old. */
 export const NODE_ONLINE_WINDOW_MS = 90_000;
-export const NETWORK_ZONES: readonly NetworkZone[] = ['政务外网', '互联网', '专网'];
 
-export type TokenState = 'active' | 'used' | 'expired' | 'revoked';
 
-export interface EnrolmentTokenView {
-  id: string;
-  nodeName: string;
-  zone: NetworkZone;
-  state: TokenState;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-  usedByNodeId: string | null;
-  revokedAt: string | null;
-}
-
-export interface NodeView {
-  id: string;
-  orgId: string;
-  orgName: string;
-  /** Assigned on approval: region code (6) + org code from the USCC (9) + sequence (3). */
-  code: string | null;
-  name: string;
-  zone: NetworkZone;
-  publicKey: string;
-  version: string;
-  address: string | null;
-  contact: string | null;
-  status: NodeStatus;
-  enrolledAt: string;
-  decidedAt: string | null;
-  rejectReason: string | null;
-  revokedAt: string | null;
-  revokeReason: string | null;
-  online: boolean;
-  lastHeartbeatAt: string | null;
-  lastVersion: string | null;
-  lastStatus: string | null;
-  lastBacklog: number | null;
-  lastDetail: string | null;
-}
 
 export interface EnrolInput {
   token: string;

@@ -1,54 +1,21 @@
 import { api } from '../api/client';
+import {
+  NETWORK_ZONES, type EnrolmentTokenView, type NetworkZone, type NodeStatus, type NodeView, type TokenState,
+} from '@shared/exchange/nodes.types';
 
-/** 数据交换：前置机注册 (docs/exchange-api.md). Shapes mirror src/modules/exchange/nodes.schemas.ts. */
+/** 数据交换：前置机注册 (docs/exchange-api.md). Views come from the server (src/modules/exchange/nodes.types.ts). */
 
-export type Zone = '政务外网' | '互联网' | '专网';
-export const ZONES: Zone[] = ['政务外网', '互联网', '专网'];
+export type Zone = NetworkZone;
+export const ZONES = NETWORK_ZONES;
+export type EnrolmentToken = EnrolmentTokenView;
+export type ExchangeNode = NodeView;
+export type { NodeStatus, TokenState };
 
-export type NodeStatus = 'pending' | 'approved' | 'rejected' | 'revoked';
-export type TokenState = 'active' | 'used' | 'expired' | 'revoked';
-
+/** What creating an enrolment token returns; the token is shown only here. */
 export interface CreatedToken {
   id: string;
   token: string;
   expiresAt: string;
-}
-
-export interface EnrolmentToken {
-  id: string;
-  nodeName: string;
-  zone: Zone;
-  state: TokenState;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-  usedByNodeId: string | null;
-  revokedAt: string | null;
-}
-
-export interface ExchangeNode {
-  id: string;
-  orgId: string;
-  orgName: string;
-  code: string | null;
-  name: string;
-  zone: Zone;
-  publicKey: string;
-  version: string;
-  address: string | null;
-  contact: string | null;
-  status: NodeStatus;
-  enrolledAt: string;
-  decidedAt: string | null;
-  rejectReason: string | null;
-  revokedAt: string | null;
-  revokeReason: string | null;
-  online: boolean;
-  lastHeartbeatAt: string | null;
-  lastVersion: string | null;
-  lastStatus: string | null;
-  lastBacklog: number | null;
-  lastDetail: string | null;
 }
 
 export const exchangeApi = {

@@ -6,28 +6,11 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pgPoolOf, type Database } from '../../../platform/db/database.js';
 import type { Logger } from '../../../platform/logger.js';
-import type { DataOperation } from '../data-services.tables.js';
+import type { Selectable } from 'kysely';
+import type { DataCallsTable } from '../data-services.tables.js';
 
 /** One data-API call as journalled and stored in `data_calls` (`at` as ISO text). */
-export interface CallEntry {
-  id: string;
-  at: string;
-  app_id: string | null;
-  app_key: string | null;
-  app_name: string | null;
-  consumer_org_id: string | null;
-  provider_org_id: string | null;
-  resource_id: string | null;
-  resource_code: string | null;
-  grant_id: string | null;
-  operation: DataOperation;
-  items: string[];
-  rows: number;
-  status: number;
-  error_code: string | null;
-  latency_ms: number;
-  client_ip: string | null;
-}
+export type CallEntry = Omit<Selectable<DataCallsTable>, 'at'> & { at: string };
 
 export interface CallLogWriter {
   /** Synchronous and cheap: appends to the journal (when configured) and to the buffer. */
