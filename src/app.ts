@@ -15,7 +15,9 @@ import { censusRoutes, createCensusService } from './modules/census/index.js';
 import { createNotificationsService, notificationsRoutes } from './modules/notifications/index.js';
 import { createSharingService, sharingRoutes } from './modules/sharing/index.js';
 import { createDataServices, dataServicesRoutes } from './modules/data-services/index.js';
-import { createNodesService, exchangeRoutes } from './modules/exchange/index.js';
+import { createExchangeServices, exchangeRoutes } from './modules/exchange/index.js';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import { sealedBox } from './platform/crypto/sealed-box.js';
 import { randomBytes } from 'node:crypto';
 import {
@@ -38,12 +40,15 @@ export interface AppDeps {
   masterKey?: Buffer;
   /** Where the data-API call log journals calls before they reach the database; absent: memory only (tests). */
   callLogJournalDir?: string;
+  /** Where uploaded exchange batches are stored (server: <state dir>/exchange); absent: a temporary directory (tests). */
+  exchangeDir?: string;
 }
 
 export type Services = ReturnType<typeof createServices>;
 
 export function createServices(config: Config, deps: AppDeps) {
   const { db, now } = deps;
+  const box = sealedBox(deps.masterKey ?? (config.masterKeyHex ? Buffer.from(config.masterKeyHex, 'hex') : randomBytes(16)));
   return {
     auth: createAuthService({ db, security: config.security, now }),
     users: createUsersService({ db, now }),
@@ -55,9 +60,12 @@ export function createServices(config: Config, deps: AppDeps) {
     notifications: createNotificationsService({ db, now }),
     dataServices: createDataServices({
       db, now, logger: deps.logger, journalDir: deps.callLogJournalDir,
-      box: sealedBox(deps.masterKey ?? (config.masterKeyHex ? Buffer.from(config.masterKeyHex, 'hex') : randomBytes(16))),
+      box,
     }),
-    exchangeNodes: createNodesService({ db, now }),
+    exchange: createExchangeServices({
+      db, now, box, logger: deps.logger,
+      storageDir: deps.exchangeDir ?? mkdtempSync(path.join(os.tmpdir(), 'govshare-exchange-')),
+    }),
   };
 }
 
@@ -78,6 +86,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The data-API call log replays its journal at start and flushes on close.
   app.addHook('onReady', async () => services.dataServices.api.start());
   app.addHook('onClose', async () => services.dataServices.api.close());
+  // Exchange: batches left half-applied by a killed process are picked up again; the applier stops on close.
+  app.addHook('onReady', async () => services.exchange.batches.start());
+  app.addHook('onClose', async () => services.exchange.batches.close());
   app.addSchema(ErrorBody);
   registerErrorHandler(app, async (request, error) => {
     if (!request.auth) return;
@@ -173,7 +184,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     await api.register(sharingRoutes(services.sharing));
     await api.register(notificationsRoutes(services.notifications));
     await api.register(dataServicesRoutes(services.dataServices, deps.db));
-    await api.register(exchangeRoutes(services.exchangeNodes));
+    await api.register(exchangeRoutes(services.exchange));
   }, { prefix: '/api/v1' });
 
   // The console: static files, and index.html for client-side routes.

@@ -1,4 +1,5 @@
 import { buildApp } from './app.js';
+import path from 'node:path';
 import type { Config } from './config.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, loadDemoData } from './demo/demo-data.js';
 import { ensureBootstrapAdmin } from './modules/identity/index.js';
@@ -24,7 +25,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   const demoLoaded = config.demo && (await loadDemoData(handle.db));
 
   const masterKey = loadOrCreateMasterKey(config.masterKeyHex, config.stateDir);
-  const app = await buildApp(config, { db: handle.db, logger, masterKey, callLogJournalDir: config.stateDir });
+  const app = await buildApp(config, { db: handle.db, logger, masterKey, callLogJournalDir: config.stateDir, exchangeDir: path.join(config.stateDir, 'exchange') });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('://[::1]', '://localhost');
 
@@ -32,6 +33,7 @@ export async function startServer(config: Config): Promise<{ url: string; stop()
   const maintenance = [
     setInterval(() => void app.services.auth.sweepSessions().catch((err) => logger.error({ module: 'identity', err }, 'session sweep failed')), 3_600_000),
     setInterval(() => void app.services.audit.prune({ actor: null, ip: null }).catch((err) => logger.error({ module: 'audit', err }, 'audit pruning failed')), 86_400_000),
+    setInterval(() => void app.services.exchange.monitoring.runJobs().catch((err) => logger.error({ module: 'exchange', err }, 'exchange monitoring job failed')), 60_000),
     setInterval(() => void app.services.sharing.runJobs().catch((err) => logger.error({ module: 'sharing', err }, 'sharing deadline job failed')), 600_000),
   ];
   maintenance.forEach((t) => t.unref());

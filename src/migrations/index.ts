@@ -8,6 +8,7 @@ import * as notifications from './2026_11_21_006_notifications.js';
 import * as catalogSearchIntarray from './2026_11_21_007_catalog_search_intarray.js';
 import * as dataServices from './2026_11_21_008_data_services.js';
 import * as exchangeNodes from './2026_11_21_009_exchange_nodes.js';
+import * as exchangeFlows from './2026_11_21_010_exchange_flows.js';
 
 /**
  * Every migration, in order. Append-only: never edit or reorder one that has shipped; add a new file
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_21_007_catalog_search_intarray': catalogSearchIntarray,
   '2026_11_21_008_data_services': dataServices,
   '2026_11_21_009_exchange_nodes': exchangeNodes,
+  '2026_11_21_010_exchange_flows': exchangeFlows,
 };

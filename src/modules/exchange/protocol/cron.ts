@@ -1,0 +1,2 @@
+// STUB (replaced by the protocol area): 5-field cron in CST.
+export {};
