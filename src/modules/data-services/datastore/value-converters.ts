@@ -208,12 +208,5 @@ export function converterFor(column: Pick<DatastoreColumn, 'item' | 'dataType' |
   }
 }
 
-/** PostgreSQL COPY text format: backslash, tab, newline and carriage return escaped; NULL as \N. */
-export function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 92 || c === 9 || c === 10 || c === 13) return value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
-  }
-  return value;
-}
+/** COPY text escaping lives in the platform (shared with the exchange protocol); re-exported for loads. */
+export { copyText } from '../../../platform/db/copy-text.js';
