@@ -26,6 +26,15 @@ Commands:
   data load RESOURCE FILE     load a .csv/.xlsx/.jsonl file into a 库表 resource's datastore (code or id);
       [--mode replace|upsert] [--format csv|xlsx|jsonl]
       progress on stderr, the load (JSON) on stdout; exits 1 when the load fails
+  node --config FILE          run the exchange node agent (前置机): heartbeats, signed config, publish tasks,
+                              subscriptions; JSON log lines on stdout; stops cleanly on SIGTERM/SIGINT
+  exchange mailbox --node NODE_ID --from DIR --to DIR [--once] [--interval SECONDS]
+                              file-mailbox gateway (网闸) for a node without HTTP to the platform: ingests the
+                              node's batches and signed messages ferried into --from, writes its signed config
+                              and deliveries to --to (every 5 s by default); refused files go to --from/rejected
+  node enrol --config FILE --token TOKEN [--name NAME] [--contact TEXT] [--address TEXT]
+                              generate the node's SM2 key pair and enrol with a one-time token (then a
+                              platform admin approves the node)
 
 Options (each also an environment variable):
   --port N (PORT, 8080)  --host H (HOST, 127.0.0.1)  --data-dir DIR (GOVSHARE_DATA_DIR, ./data)
@@ -58,6 +67,73 @@ async function withDatabase<T>(config: Config, run: (handle: DatabaseHandle) => 
   }
 }
 
+/** `govshare node …`: the exchange node agent (src/node-agent), which needs no platform database. */
+async function nodeCommand(args: string[], enrol: boolean, env: NodeJS.ProcessEnv): Promise<number> {
+  const agent = await import('./node-agent/index.js');
+  const opts = options(args);
+  const file = opts.get('config')?.[0];
+  if (!file) throw new Error(enrol ? 'usage: govshare node enrol --config <file> --token <token> [--name NAME] [--contact TEXT] [--address TEXT]' : 'usage: govshare node --config <file>');
+  let nodeConfig;
+  try {
+    nodeConfig = agent.loadNodeConfig(file, env);
+  } catch (error) {
+    if (error instanceof agent.NodeConfigError) throw new Error(`node config: ${error.message}`);
+    throw error;
+  }
+  if (enrol) {
+    const token = opts.get('token')?.[0];
+    if (!token) throw new Error('--token is required (a one-time enrolment token from the console)');
+    const result = await agent.enrolNode(nodeConfig, { token, name: opts.get('name')?.[0] ?? null, contact: opts.get('contact')?.[0] ?? null, address: opts.get('address')?.[0] ?? null });
+    process.stdout.write(`enrolled as node ${result.nodeId} (${result.status}); a platform admin must approve it before it can exchange data\n`);
+    return 0;
+  }
+  for (const name of opts.keys()) if (name !== 'config') throw new Error(`unknown option --${name}`);
+  const running = await agent.runNode({ config: nodeConfig, log: agent.createNodeLogger(env.LOG_LEVEL ?? 'info') });
+  return await new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      running.log.info({ signal }, 'stopping');
+      // Leftover keep-alive sockets must not hold the process once the agent has stopped.
+      const exit = (code: number) => { setTimeout(() => process.exit(code), 2000).unref(); resolve(code); };
+      void running.stop().then(() => exit(0), () => exit(1));
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+/** `govshare exchange mailbox …`: the platform side of a node's file mailbox (src/modules/exchange/mailbox). */
+async function mailboxCommand(args: string[], config: Config): Promise<number> {
+  const usage = 'usage: govshare exchange mailbox --node <nodeId> --from <dir> --to <dir> [--once] [--interval <seconds>]';
+  const once = args.includes('--once');
+  const opts = options(args.filter((a) => a !== '--once'));
+  for (const name of opts.keys()) if (!['node', 'from', 'to', 'interval'].includes(name)) throw new Error(`unknown option --${name}\n${usage}`);
+  const nodeId = opts.get('node')?.[0];
+  const from = opts.get('from')?.[0];
+  const to = opts.get('to')?.[0];
+  if (!nodeId || !from || !to) throw new Error(usage);
+  const interval = Number(opts.get('interval')?.[0] ?? '5');
+  if (!Number.isFinite(interval) || interval < 1 || interval > 3600) throw new Error('--interval must be 1–3600 seconds');
+  const { createExchangeServices } = await import('./modules/exchange/index.js');
+  const { runMailboxGateway } = await import('./modules/exchange/mailbox/index.js');
+  const { loadOrCreateMasterKey } = await import('./platform/crypto/master-key.js');
+  const { sealedBox } = await import('./platform/crypto/sealed-box.js');
+  const { createLogger } = await import('./platform/logger.js');
+  const logger = createLogger(config.logLevel);
+  return await withDatabase(config, async ({ db }) => {
+    // Same master key and batch storage as `govshare serve`: the server's applier picks up what this ingests.
+    const box = sealedBox(loadOrCreateMasterKey(config.masterKeyHex, config.stateDir));
+    const exchange = createExchangeServices({ db, box, storageDir: path.join(config.stateDir, 'exchange'), logger });
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    process.once('SIGTERM', () => abort.abort());
+    const result = await runMailboxGateway({
+      exchange, db, logger, nodeId, from: path.resolve(from), to: path.resolve(to), once, intervalMs: interval * 1000, signal: abort.signal,
+    });
+    if (once) process.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.errors.length && once ? 1 : 0;
+  });
+}
+
 /** Runs one command; returns the process exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   try {
@@ -67,6 +143,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(HELP);
       return command ? 0 : 1;
     }
+    if (command === 'node') return await nodeCommand(sub === 'enrol' ? more : [sub, ...more].filter((a): a is string => a !== undefined), sub === 'enrol', merged);
+
     const config = loadConfig(merged);
 
     if (command === 'serve') {
@@ -116,6 +194,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
         return 0;
       });
     }
+
+    if (command === 'exchange' && sub === 'mailbox') return await mailboxCommand(more, config);
 
     if (command === 'audit' && sub === 'verify') {
       return await withDatabase(config, async ({ db }) => {

@@ -67,6 +67,19 @@ export const AUDIT_ACTION_LABELS = {
   'exchange.node_approved': '批准前置机注册',
   'exchange.node_rejected': '驳回前置机注册',
   'exchange.node_revoked': '注销前置机',
+  'exchange.task_created': '创建发布任务',
+  'exchange.task_updated': '修改发布任务',
+  'exchange.task_paused': '暂停发布任务',
+  'exchange.task_resumed': '恢复发布任务',
+  'exchange.task_run_requested': '立即执行发布任务',
+  'exchange.subscription_created': '创建订阅',
+  'exchange.subscription_updated': '修改订阅',
+  'exchange.subscription_paused': '暂停订阅',
+  'exchange.subscription_resumed': '恢复订阅',
+  'exchange.batch_retried': '重试交换批次',
+  'exchange.delivery_retried': '重试投递',
+  'exchange.log_exported': '导出交换日志',
+  'exchange.reconciliation_requested': '发起对账',
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTION_LABELS;
@@ -80,7 +93,7 @@ export interface AuditContext {
 
 export interface AuditEventInput {
   action: AuditAction;
-  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog' | 'share_request' | 'grant' | 'error_report' | 'sharing_settings' | 'sharing_calendar' | 'app' | 'exchange_node' | 'enrolment_token';
+  targetType?: 'user' | 'org' | 'session' | 'audit' | 'route' | 'census_system' | 'resource' | 'catalog' | 'share_request' | 'grant' | 'error_report' | 'sharing_settings' | 'sharing_calendar' | 'app' | 'exchange_node' | 'exchange_task' | 'exchange_subscription' | 'enrolment_token' | 'exchange_batch' | 'exchange_delivery' | 'exchange_log' | 'exchange_reconciliation';
   targetId?: string;
   /** Facts an auditor needs; never passwords, tokens or personal data beyond names. */
   detail?: Record<string, unknown>;

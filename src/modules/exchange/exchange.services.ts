@@ -25,8 +25,9 @@ export function createExchangeServices(deps: ExchangeDeps) {
   const { db, now } = deps;
   const nodes = createNodesService({ db, now });
   const platformKey = createPlatformKey({ db, box: deps.box, now });
-  const tasks = createTasksService({ db, now, nodes, platformKey });
-  const batches = createBatchesService({ db, now, nodes, platformKey, storageDir: deps.storageDir, logger: deps.logger });
+  // The reconciliation service is composed below; the config looks it up when built.
+  const tasks = createTasksService({ db, now, nodes, platformKey, reconciliation: () => reconciliation });
+  const batches = createBatchesService({ db, now, platformKey, storageDir: deps.storageDir, logger: deps.logger });
   const monitoring = createMonitoringService({ db, now });
   const reconciliation = createReconciliationService({ db, now });
   return { nodes, platformKey, tasks, batches, monitoring, reconciliation };

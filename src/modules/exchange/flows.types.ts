@@ -67,6 +67,8 @@ export interface TaskView {
   consecutiveFailures: number;
   subscriptions: number;
   lastBatchAt: string | null;
+  /** Set by 立即执行; the node runs the task when it sees a newer value than its last run. */
+  runRequestedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -199,6 +201,21 @@ export interface VolumePoint { at: string; batches: number; records: number; byt
 
 export interface ReconcileSide { count: number; checksum: string; reportedAt: string }
 export interface ReconcileTarget extends ReconcileSide { subscriptionId: string; nodeId: string }
+/**
+ * The platform's figures for one subscriber: what its target should hold (the datastore rows over the task's
+ * columns that are granted and mapped by the subscription, in item order, masked as the grant says).
+ */
+export interface ReconcileExpected {
+  subscriptionId: string;
+  subscriptionCode: string;
+  orgId: string;
+  orgName: string;
+  nodeId: string;
+  nodeName: string;
+  items: string[];
+  count: number;
+  checksum: string;
+}
 export interface ReconciliationView {
   id: string;
   taskId: string;
@@ -208,7 +225,10 @@ export interface ReconciliationView {
   requestedAt: string;
   source: ReconcileSide | null;
   platform: ReconcileSide | null;
+  /** Reported target sides. */
   targets: ReconcileTarget[];
+  /** The platform's figure per subscriber (one per active subscription when requested). */
+  expected: ReconcileExpected[];
   /** Chinese sentences, one per difference found; empty when all sides agree. */
   differences: string[];
   finishedAt: string | null;
@@ -253,6 +273,8 @@ export interface SubscriptionConfig {
   /** granted item → target column; the delivered batches carry only granted items. */
   columnMap: Record<string, string>;
   keyItems: string[];
+  /** The mapped granted items in item order with their types and target columns (reconciliation checksums). */
+  columns?: { item: string; dataType: string; column: string }[];
 }
 
 export interface NodeConfig {

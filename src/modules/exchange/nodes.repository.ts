@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
 import type { NetworkZone, NodeStatus } from './exchange.tables.js';
+import type { NodeEndpoint } from './flows.types.js';
 
 export interface TokenRow {
   id: string;
@@ -36,6 +37,7 @@ export interface NodeRow {
   last_status: string | null;
   last_backlog: string | null;
   last_detail: string | null;
+  last_endpoints: unknown;
 }
 
 const tokenColumns = ['id', 'org_id', 'node_name', 'zone', 'expires_at', 'created_at', 'used_at', 'used_by_node_id', 'revoked_at'] as const;
@@ -47,7 +49,7 @@ export function nodesRepository(db: Database) {
       .select([
         'n.id', 'n.org_id', 'o.name as org_name', 'n.code', 'n.name', 'n.zone', 'n.public_key', 'n.version', 'n.address', 'n.contact',
         'n.status', 'n.enrolled_at', 'n.decided_at', 'n.reject_reason', 'n.revoked_at', 'n.revoke_reason', 'n.last_heartbeat_at',
-        'n.last_version', 'n.last_status', 'n.last_backlog', 'n.last_detail',
+        'n.last_version', 'n.last_status', 'n.last_backlog', 'n.last_detail', 'n.last_endpoints',
       ]);
 
   return {
@@ -129,9 +131,12 @@ export function nodesRepository(db: Database) {
       await db.updateTable('exchange_nodes').set({ status: 'revoked', revoke_reason: values.reason, revoked_by: values.by, revoked_at: values.at }).where('id', '=', id).execute();
     },
 
-    async recordHeartbeat(id: string, values: { at: Date; version: string; status: string; backlog: number; detail: string | null }): Promise<void> {
+    /** Also clears silent_alerted_at: the node is heard again, so a later silence alerts anew. Endpoints stay as they were when not reported. */
+    async recordHeartbeat(id: string, values: { at: Date; version: string; status: string; backlog: number; detail: string | null; endpoints?: NodeEndpoint[] }): Promise<void> {
       await db.updateTable('exchange_nodes').set({
         last_heartbeat_at: values.at, last_version: values.version, last_status: values.status, last_backlog: values.backlog, last_detail: values.detail,
+        silent_alerted_at: null,
+        ...(values.endpoints === undefined ? {} : { last_endpoints: JSON.stringify(values.endpoints) }),
       }).where('id', '=', id).execute();
     },
   };

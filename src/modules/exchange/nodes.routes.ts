@@ -8,8 +8,7 @@ import {
   ReasonBody, TokenListResponse, TokenSchema,
 } from './nodes.schemas.js';
 import type { NodesService } from './nodes.service.js';
-
-const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+import { nodeRequestOf } from './node-request.js';
 
 /** The exchange node registry (docs/exchange-api.md): /api/v1/exchange/enrolment-tokens…, /enrol, /nodes…, /heartbeat. */
 export function nodesRoutes(nodes: NodesService): FastifyPluginAsyncTypebox {
@@ -63,18 +62,7 @@ export function nodesRoutes(nodes: NodesService): FastifyPluginAsyncTypebox {
           tags, summary: 'Heartbeat of an approved node, signed with its SM2 key (X-Node-Id, X-Timestamp, X-Nonce, X-Signature)', security: [],
           headers: HeartbeatHeaders, body: HeartbeatBody, response: responses({ 200: HeartbeatResponse }),
         },
-      }, async (request) => nodes.heartbeat({
-        nodeId: header(request.headers['x-node-id']),
-        signature: header(request.headers['x-signature']),
-        parts: {
-          method: request.method,
-          path: request.url.split('?')[0]!,
-          timestamp: header(request.headers['x-timestamp']) ?? '',
-          nonce: header(request.headers['x-nonce']) ?? '',
-          body: request.rawBody ?? '',
-        },
-        body: request.body as Static<typeof HeartbeatBody> | undefined,
-      }));
+      }, async (request) => nodes.heartbeat({ ...nodeRequestOf(request), body: request.body as Static<typeof HeartbeatBody> | undefined }));
     });
   };
 }

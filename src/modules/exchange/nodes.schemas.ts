@@ -36,6 +36,12 @@ export const EnrolBody = Type.Object({
 }, { additionalProperties: false });
 export const EnrolResponse = Type.Object({ nodeId: Type.String(), status: Type.Literal('pending') });
 
+export const EndpointSchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  type: Type.Union([Type.Literal('postgres'), Type.Literal('mysql'), Type.Literal('csv')]),
+  role: Type.Union([Type.Literal('source'), Type.Literal('target')]),
+}, { additionalProperties: false });
+
 export const NodeSchema = Type.Object({
   id: Type.String(), orgId: Type.String(), orgName: Type.String(),
   code: nullable(Type.String({ description: 'Node code (节点编码): region code + org code + sequence; assigned on approval' })),
@@ -45,6 +51,7 @@ export const NodeSchema = Type.Object({
   online: Type.Boolean({ description: 'Approved and last heartbeat within 90 s' }),
   lastHeartbeatAt: nullable(Instant), lastVersion: nullable(Type.String()), lastStatus: nullable(Type.String()),
   lastBacklog: nullable(Type.Number()), lastDetail: nullable(Type.String()),
+  endpoints: Type.Array(EndpointSchema, { description: 'Sources and targets reported in the last heartbeat' }),
 });
 export const NodeListResponse = Type.Object({ items: Type.Array(NodeSchema) });
 
@@ -61,5 +68,6 @@ export const HeartbeatBody = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   backlog: Type.Integer({ minimum: 0 }),
   detail: Type.Optional(nullable(Type.String({ maxLength: 2000 }))),
+  endpoints: Type.Optional(Type.Array(EndpointSchema, { maxItems: 50, description: 'Sources and targets named in the node config file' })),
 }, { additionalProperties: false });
 export const HeartbeatResponse = Type.Object({ nodeId: Type.String(), code: Type.String(), receivedAt: Instant });

@@ -5,10 +5,11 @@ import { randomToken, sm3Hex } from '../../platform/crypto/sm3.js';
 import type { Database } from '../../platform/db/database.js';
 import { DomainError, forbidden } from '../../platform/errors.js';
 import { canListAllNodes, canManageEnrolmentTokens, canReviewNodes, canSeeNode } from './exchange.policy.js';
-import type { EnrolmentTokenView, NetworkZone, NodeStatus, NodeView, TokenState } from './nodes.types.js';
-export { NETWORK_ZONES, type EnrolmentTokenView, type NodeView, type TokenState } from './nodes.types.js';
+import type { AuthenticatedNode, EnrolmentTokenView, NetworkZone, NodeEndpoint, NodeStatus, NodeView, TokenState } from './nodes.types.js';
+export { NETWORK_ZONES, type AuthenticatedNode, type EnrolmentTokenView, type NodeView, type TokenState } from './nodes.types.js';
+import type { NodeRequest } from './node-request.js';
 import {
-  canonicalJson, isValidPublicKey, memoryNodeNonceStore, verifyNodeRequest, verifyNodeSignature, type NodeNonceStore, type NodeRequestParts,
+  canonicalJson, isValidPublicKey, memoryNodeNonceStore, verifyNodeRequest, verifyNodeSignature, type NodeNonceStore,
 } from './node-signing.js';
 import { nodesRepository, type NodeRow, type TokenRow } from './nodes.repository.js';
 
@@ -32,6 +33,22 @@ export interface HeartbeatInput {
   status: 'ok' | 'degraded';
   backlog: number;
   detail?: string | null;
+  endpoints?: NodeEndpoint[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function approvedNode(row: NodeRow): AuthenticatedNode {
+  if (row.status !== 'approved' || row.code === null) {
+    throw new DomainError('NODE_NOT_APPROVED', `This node is ${row.status}; only approved nodes may call the exchange centre (前置机未获批准或已吊销).`, { status: row.status });
+  }
+  return { id: row.id, orgId: row.org_id, code: row.code, name: row.name, publicKey: row.public_key };
+}
+
+/** jsonb read back: parsed on both engines, but tolerate a string. */
+function endpointsOf(value: unknown): NodeEndpoint[] {
+  const parsed = typeof value === 'string' ? JSON.parse(value) as unknown : value;
+  return Array.isArray(parsed) ? parsed as NodeEndpoint[] : [];
 }
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -72,7 +89,7 @@ export function createNodesService(deps: { db: Database; now?: () => Date; nonce
       rejectReason: r.reject_reason, revokedAt: iso(r.revoked_at), revokeReason: r.revoke_reason,
       online: r.status === 'approved' && last !== null && at.getTime() - last.getTime() <= NODE_ONLINE_WINDOW_MS,
       lastHeartbeatAt: iso(last), lastVersion: r.last_version, lastStatus: r.last_status,
-      lastBacklog: r.last_backlog === null ? null : Number(r.last_backlog), lastDetail: r.last_detail,
+      lastBacklog: r.last_backlog === null ? null : Number(r.last_backlog), lastDetail: r.last_detail, endpoints: endpointsOf(r.last_endpoints),
     };
   }
 
@@ -230,22 +247,42 @@ export function createNodesService(deps: { db: Database; now?: () => Date; nonce
       return this.get(actor, id);
     },
 
-    /** A node's signed heartbeat: verified against its registered key; only approved nodes. */
-    async heartbeat(input: { nodeId: string | undefined; signature: string | undefined; parts: NodeRequestParts; body: HeartbeatInput | undefined }): Promise<{ nodeId: string; code: string; receivedAt: string }> {
+    /**
+     * Checks a signed node call (X-Node-Id, X-Timestamp, X-Nonce, X-Signature) against the node's registered key;
+     * only approved nodes pass. Every signed node route starts here.
+     */
+    async authenticate(req: NodeRequest): Promise<AuthenticatedNode> {
       const at = now();
       const unknown = () => new DomainError('SIGNATURE_INVALID', 'Unknown node or bad signature (节点身份验证失败).');
-      if (!input.nodeId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.nodeId)) throw unknown();
-      const row = await nodesRepository(db).find(input.nodeId);
+      if (!req.nodeId || !UUID.test(req.nodeId)) throw unknown();
+      const row = await nodesRepository(db).find(req.nodeId);
       if (!row) throw unknown();
-      const check = await verifyNodeRequest({ nodeId: row.id, publicKey: row.public_key, signature: input.signature, parts: input.parts, nonces, now: at.getTime() });
+      const check = await verifyNodeRequest({ nodeId: row.id, publicKey: row.public_key, signature: req.signature, parts: req.parts, nonces, now: at.getTime() });
       if (!check.ok) throw new DomainError(check.code, `Signed request refused: ${check.reason} (签名校验失败).`);
-      if (row.status !== 'approved' || row.code === null) {
-        throw new DomainError('NODE_NOT_APPROVED', `This node is ${row.status}; only approved nodes may call the exchange centre (前置机未获批准或已吊销).`, { status: row.status });
-      }
-      const body = input.body;
-      if (!body) throw new DomainError('EXCHANGE_INVALID', 'The heartbeat body must be JSON {version, status, backlog, detail?} (心跳内容无效).');
-      await nodesRepository(db).recordHeartbeat(row.id, { at, version: body.version, status: body.status, backlog: body.backlog, detail: body.detail ?? null });
-      return { nodeId: row.id, code: row.code, receivedAt: at.toISOString() };
+      return approvedNode(row);
+    },
+
+    /** The approved node with this id, without a request signature (the mailbox gateway, whose messages carry their own). */
+    async findApproved(nodeId: string): Promise<AuthenticatedNode> {
+      const row = UUID.test(nodeId) ? await nodesRepository(db).find(nodeId) : undefined;
+      if (!row) throw notFound(nodeId);
+      return approvedNode(row);
+    },
+
+    /** Records a heartbeat of an authenticated node (its reported endpoints too, when sent). */
+    async recordHeartbeat(node: AuthenticatedNode, body: HeartbeatInput | undefined): Promise<{ nodeId: string; code: string; receivedAt: string }> {
+      const at = now();
+      if (!body) throw new DomainError('EXCHANGE_INVALID', 'The heartbeat body must be JSON {version, status, backlog, detail?, endpoints?} (心跳内容无效).');
+      await nodesRepository(db).recordHeartbeat(node.id, {
+        at, version: body.version, status: body.status, backlog: body.backlog, detail: body.detail ?? null, endpoints: body.endpoints,
+      });
+      return { nodeId: node.id, code: node.code, receivedAt: at.toISOString() };
+    },
+
+    /** A node's signed heartbeat: verified against its registered key; only approved nodes. */
+    async heartbeat(input: NodeRequest & { body: HeartbeatInput | undefined }): Promise<{ nodeId: string; code: string; receivedAt: string }> {
+      const node = await this.authenticate(input);
+      return this.recordHeartbeat(node, input.body);
     },
   };
 }

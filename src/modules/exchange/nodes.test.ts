@@ -195,6 +195,24 @@ describe('exchange node registry (前置机注册)', () => {
     expect(view.online).toBe(false);
   });
 
+  it('a heartbeat stores the reported endpoints (kept when a later one omits them) and clears the silence alert', async () => {
+    const node = await anApprovedNode();
+    await t.db.updateTable('exchange_nodes').set({ silent_alerted_at: new Date(clock) }).where('id', '=', node.nodeId).execute();
+    const endpoints = [{ name: 'hr', type: 'postgres', role: 'source' }, { name: 'files', type: 'csv', role: 'target' }];
+    let res = await heartbeat(node, { body: { version: '0.2.0', status: 'ok', backlog: 0, endpoints } });
+    expect(res.statusCode, res.body).toBe(200);
+    let view = (await t.call(tk.scjAdmin, 'GET', `/api/v1/exchange/nodes/${node.nodeId}`)).json();
+    expect(view.endpoints).toEqual(endpoints);
+    const row = await t.db.selectFrom('exchange_nodes').select('silent_alerted_at').where('id', '=', node.nodeId).executeTakeFirstOrThrow();
+    expect(row.silent_alerted_at).toBeNull();
+    res = await heartbeat(node, { body: { version: '0.2.0', status: 'ok', backlog: 0 } });
+    expect(res.statusCode, res.body).toBe(200);
+    view = (await t.call(tk.scjAdmin, 'GET', `/api/v1/exchange/nodes/${node.nodeId}`)).json();
+    expect(view.endpoints).toEqual(endpoints);
+    res = await heartbeat(node, { body: { version: '0.2.0', status: 'ok', backlog: 0, endpoints: [{ name: 'x', type: 'oracle', role: 'source' }] } });
+    expect(res.statusCode).toBe(400);
+  });
+
   it('refuses a tampered signature or body, a replayed nonce, a stale timestamp, an unknown node, and pending or revoked nodes', async () => {
     const node = await anApprovedNode();
     const payload = JSON.stringify({ version: '0.1.1', status: 'ok', backlog: 0 });

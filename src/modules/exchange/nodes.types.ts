@@ -19,6 +19,12 @@ export interface EnrolmentTokenView {
   revokedAt: string | null;
 }
 
+import type { NodeEndpoint } from './flows.types.js';
+export type { NodeEndpoint };
+
+/** An approved node whose identity was checked (signed request, or the mailbox gateway's configured node). */
+export interface AuthenticatedNode { id: string; orgId: string; code: string; name: string; publicKey: string }
+
 export interface NodeView {
   id: string;
   orgId: string;
@@ -43,4 +49,6 @@ export interface NodeView {
   lastStatus: string | null;
   lastBacklog: number | null;
   lastDetail: string | null;
+  /** Sources and targets the node reported in its last heartbeat (empty until it reports). */
+  endpoints: NodeEndpoint[];
 }
