@@ -1,15 +1,4 @@
-// STUB (replaced by the batches area): upload, durable storage, datastore apply, fan-out, deliveries, acks, retry.
-import type { FastifyPluginAsync } from 'fastify';
-import type { Database } from '../../../platform/db/database.js';
-import type { Logger } from '../../../platform/logger.js';
-import type { NodesService } from '../nodes.service.js';
-import type { PlatformKey } from '../tasks/index.js';
-
-export function createBatchesService(_deps: { db: Database; now?: () => Date; nodes: NodesService; platformKey: PlatformKey; storageDir: string; logger?: Logger }) {
-  return { async start(): Promise<void> {}, async close(): Promise<void> {} };
-}
-export type BatchesService = ReturnType<typeof createBatchesService>;
-
-export function batchesRoutes(_deps: { batches: BatchesService; nodes: NodesService }): FastifyPluginAsync {
-  return async () => {};
-}
+// The exchange data plane: uploads, durable storage, datastore apply, fan-out, deliveries, acks, retries.
+export { createBatchesService, type BatchesDeps, type BatchesService } from './batches.service.js';
+export { batchesRoutes } from './batches.routes.js';
+export { writeExchangeLog, nextSerialNo, cstDay, type ExchangeLogInput } from './exchange-log.js';
