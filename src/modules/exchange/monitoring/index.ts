@@ -1,12 +1,7 @@
-// STUB (replaced by the monitoring area): batches, deliveries, runs, failures, exchange log, volume; alerts.
-import type { FastifyPluginAsync } from 'fastify';
-import type { Database } from '../../../platform/db/database.js';
-
-export function createMonitoringService(_deps: { db: Database; now?: () => Date }) {
-  return { async runJobs(): Promise<void> {} };
-}
-export type MonitoringService = ReturnType<typeof createMonitoringService>;
-
-export function monitoringRoutes(_deps: { monitoring: MonitoringService }): FastifyPluginAsync {
-  return async () => {};
-}
+/** Exchange monitoring (交换监控): read-only views of batches, deliveries, runs, failures and the exchange log; volume; inbox alerts. */
+export {
+  createMonitoringService, monitorScopeOf, logToCsv, volumeBuckets, LOG_EXPORT_COLUMNS,
+  type MonitoringService, type ExchangeSummary, type AlertCounts, type MonitorScope,
+} from './monitoring.service.js';
+export { FAILURE_THRESHOLD, SILENT_AFTER_MS } from './monitoring.alerts.js';
+export { monitoringRoutes } from './monitoring.routes.js';
