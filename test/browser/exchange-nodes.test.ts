@@ -68,7 +68,7 @@ describe('前置机管理', () => {
       expect(await row.innerText()).toContain('公安局');
       await row.getByTestId('node-approve').click();
       await page.getByTestId('node-approve-confirm').click();
-      await expect.poll(() => row.getByTestId('node-status').innerText()).toBe('已批准');
+      await expect.poll(() => row.getByTestId('node-status').innerText(), { timeout: 10_000 }).toBe('已批准');
       await expect.poll(async () => (await row.getByTestId('node-code').innerText()).trim()).toMatch(/^\d{6}[0-9A-Z]{9}001$/);
       expect(await row.getByTestId('node-revoke').count()).toBe(1);
       expect(await row.getByTestId('node-approve').count()).toBe(0);
@@ -79,7 +79,7 @@ describe('前置机管理', () => {
     await asUser('gaj_admin', async (page) => {
       await visit(page, '/exchange/nodes');
       const row = nodeRow(page);
-      await expect.poll(() => row.getByTestId('node-status').innerText()).toBe('已批准');
+      await expect.poll(() => row.getByTestId('node-status').innerText(), { timeout: 10_000 }).toBe('已批准');
       expect(await row.getByTestId('node-online').innerText()).toContain('离线');
       expect(await row.getByTestId('node-approve').count()).toBe(0);
     });

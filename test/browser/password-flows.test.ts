@@ -41,7 +41,7 @@ describe('password flows', () => {
       await page.getByTestId('old-password').fill(initial);
       await page.getByTestId('password-submit').click();
       await page.getByTestId('home-page').waitFor();
-      expect(await menuTexts(page)).toEqual(['工作台', '共享目录', '本部门目录', '我的申请', '授权管理', '数据纠错', '数据服务资源', '应用管理', '调用日志', '前置机管理', '信息系统普查', '个人中心']);
+      expect(await menuTexts(page)).toEqual(['工作台', '共享目录', '本部门目录', '我的申请', '授权管理', '数据纠错', '数据服务资源', '应用管理', '调用日志', '前置机管理', '发布任务', '数据订阅', '对账', '交换监控', '信息系统普查', '个人中心']);
 
       // The new password works for the next sign-in, without another forced change.
       await logout(page);

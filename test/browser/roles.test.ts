@@ -22,7 +22,7 @@ async function expectVisible(locator: ReturnType<Page['locator']>): Promise<void
 describe('console by role', () => {
   it('platform admin manages departments but not accounts', async () => {
     await asUser('platform', async (page) => {
-      expect(await menuTexts(page)).toEqual(['工作台', '部门管理', '共享目录', '本部门目录', '目录审核', '目录导入', '共享审核', '授权管理', '共享设置', '调用日志', '前置机管理', '信息系统普查', '个人中心']);
+      expect(await menuTexts(page)).toEqual(['工作台', '部门管理', '共享目录', '本部门目录', '目录审核', '目录导入', '共享审核', '授权管理', '共享设置', '调用日志', '前置机管理', '发布任务', '数据订阅', '对账', '交换监控', '信息系统普查', '个人中心']);
       await expect(page.getByTestId('header-roles').textContent()).resolves.toContain('平台管理员');
 
       await openFromMenu(page, '部门管理');
@@ -90,7 +90,7 @@ describe('console by role', () => {
 
   it('department admin creates a department user in its own department only', async () => {
     await asUser('gaj_admin', async (page) => {
-      expect(await menuTexts(page)).toEqual(['工作台', '部门管理', '账号管理', '共享目录', '本部门目录', '目录导入', '我的申请', '共享审核', '授权管理', '数据纠错', '数据服务资源', '应用管理', '调用日志', '前置机管理', '信息系统普查', '个人中心']);
+      expect(await menuTexts(page)).toEqual(['工作台', '部门管理', '账号管理', '共享目录', '本部门目录', '目录导入', '我的申请', '共享审核', '授权管理', '数据纠错', '数据服务资源', '应用管理', '调用日志', '前置机管理', '发布任务', '数据订阅', '对账', '交换监控', '信息系统普查', '个人中心']);
       await openFromMenu(page, '账号管理');
       await expect(page.getByTestId('user-org-scope').textContent()).resolves.toBe('珠海市公安局');
       expect(await page.getByTestId('user-org-filter').count()).toBe(0);
@@ -125,7 +125,7 @@ describe('console by role', () => {
 
   it('auditor finds its own login in the audit trail and verifies the chain', async () => {
     await asUser('auditor', async (page) => {
-      expect(await menuTexts(page)).toEqual(['工作台', '共享目录', '调用日志', '审计日志', '个人中心']);
+      expect(await menuTexts(page)).toEqual(['工作台', '共享目录', '调用日志', '发布任务', '数据订阅', '对账', '交换监控', '审计日志', '个人中心']);
       await openFromMenu(page, '审计日志');
       await page.getByTestId('audit-actor').fill('auditor');
       await chooseOption(page, 'audit-action', '登录成功', '登录成功');
@@ -151,7 +151,7 @@ describe('console by role', () => {
 
   it('department user sees only the workbench and the profile', async () => {
     await asUser('gaj_user', async (page) => {
-      expect(await menuTexts(page)).toEqual(['工作台', '共享目录', '本部门目录', '我的申请', '授权管理', '数据纠错', '数据服务资源', '应用管理', '调用日志', '前置机管理', '信息系统普查', '个人中心']);
+      expect(await menuTexts(page)).toEqual(['工作台', '共享目录', '本部门目录', '我的申请', '授权管理', '数据纠错', '数据服务资源', '应用管理', '调用日志', '前置机管理', '发布任务', '数据订阅', '对账', '交换监控', '信息系统普查', '个人中心']);
       await expect(page.getByTestId('welcome-roles').textContent()).resolves.toContain('部门用户');
       await expect(page.getByTestId('welcome-org').textContent()).resolves.toContain('珠海市公安局');
       await openFromMenu(page, '个人中心');

@@ -35,7 +35,11 @@ import { DataResourcesPage } from './data-services/DataResourcesPage';
 import { DatastorePage } from './data-services/DatastorePage';
 import { FilesPage } from './data-services/FilesPage';
 import { ProxyPage } from './data-services/ProxyPage';
+import { MonitoringPage } from './exchange/MonitoringPage';
 import { NodesPage } from './exchange/NodesPage';
+import { ReconciliationsPage } from './exchange/ReconciliationsPage';
+import { SubscriptionsPage } from './exchange/SubscriptionsPage';
+import { TasksPage } from './exchange/TasksPage';
 
 export function App() {
   const { user, signedOutByUser } = useAuth();
@@ -98,6 +102,12 @@ export function App() {
         <Route path="data-services/apps" element={<RequireArea area="dataApps"><AppsPage /></RequireArea>} />
         <Route path="data-services/calls" element={<RequireArea area="dataCalls"><CallsPage /></RequireArea>} />
         <Route path="exchange/nodes" element={<RequireArea area="exchangeNodes"><NodesPage /></RequireArea>} />
+        <Route path="exchange/nodes/:id" element={<RequireArea area="exchangeNodes"><NodesPage /></RequireArea>} />
+        <Route path="exchange/tasks" element={<RequireArea area="exchangeTasks"><TasksPage /></RequireArea>} />
+        <Route path="exchange/subscriptions" element={<RequireArea area="exchangeSubscriptions"><SubscriptionsPage /></RequireArea>} />
+        <Route path="exchange/subscriptions/:id" element={<RequireArea area="exchangeSubscriptions"><SubscriptionsPage /></RequireArea>} />
+        <Route path="exchange/reconciliations" element={<RequireArea area="exchangeReconciliations"><ReconciliationsPage /></RequireArea>} />
+        <Route path="exchange/monitoring" element={<RequireArea area="exchangeMonitoring"><MonitoringPage /></RequireArea>} />
         <Route path="data-services/resources/:id/datastore" element={<RequireArea area="dataManage"><DatastorePage /></RequireArea>} />
         <Route path="data-services/resources/:id/files" element={<RequireArea area="dataManage"><FilesPage /></RequireArea>} />
         <Route path="data-services/resources/:id/proxy" element={<RequireArea area="dataManage"><ProxyPage /></RequireArea>} />

@@ -10,7 +10,7 @@ import { MessageAlert } from '../shared/MessageAlert';
 import { listPagination } from '../shared/pagination';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
-import { SecretDialog } from './DataServicesCommon';
+import { ShowOnceSecret } from '../shared/ShowOnceSecret';
 import { dataServicesApi, type AppSecret, type AppView } from './data-services-api';
 
 const EMPTY: AppView[] = [];
@@ -145,9 +145,19 @@ export function AppsPage() {
           void list.reload();
         }}
       />
-      <SecretDialog
+      <ShowOnceSecret
+        open={secret !== null}
         title={secret?.title ?? ''}
-        secret={secret && { appKey: secret.value.appKey, appSecret: secret.value.appSecret, name: secret.value.app?.name ?? '' }}
+        warning="请立即保存，关闭后无法再次查看"
+        warningDetail="密钥只在此处显示一次，平台不保存明文；遗失后只能重置密钥。"
+        fields={secret ? [
+          { key: 'name', label: '应用名称', value: secret.value.app?.name ?? '', testId: 'secret-app-name', plain: true },
+          { key: 'key', label: 'App Key', value: secret.value.appKey, testId: 'secret-app-key' },
+          { key: 'secret', label: 'App Secret', value: secret.value.appSecret, testId: 'secret-app-secret', copyTestId: 'secret-copy' },
+        ] : []}
+        testId="secret-dialog"
+        warningTestId="secret-warning"
+        closeTestId="secret-close"
         onClose={() => setSecret(null)}
       />
     </Card>

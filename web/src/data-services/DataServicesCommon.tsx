@@ -1,4 +1,4 @@
-import { Alert, Button, Descriptions, Modal, Space, Tag, Typography } from 'antd';
+import { Alert, Descriptions, Tag, Typography } from 'antd';
 import { RESOURCE_KIND_LABELS, resourceKindOf, type DataResourceKind } from '@shared/data-services/resource-kinds';
 import { useCallback } from 'react';
 import { Link } from 'react-router-dom';
@@ -103,53 +103,6 @@ export function KindMismatch({ brief, expected }: { brief: ResourceBrief; expect
       title={`该资源的服务方式为“${brief.kind ? RESOURCE_KIND_LABELS[brief.kind] : '-'}”，不适用本页面。`}
       description={page && <Link to={resourceLink(brief.id, page.path as 'datastore')}>前往{page.label}</Link>}
     />
-  );
-}
-
-/** The app key and secret right after creating an app or rotating its secret: shown once, with copy buttons. */
-export function SecretDialog({ secret, title, onClose }: { secret: { appKey: string; appSecret: string; name: string } | null; title: string; onClose(): void }) {
-  return (
-    <Modal
-      open={secret !== null}
-      title={title}
-      onCancel={onClose}
-      maskClosable={false}
-      keyboard={false}
-      destroyOnHidden
-      footer={
-        <Button type="primary" onClick={onClose} data-testid="secret-close">
-          我已保存，关闭
-        </Button>
-      }
-    >
-      {secret && (
-        <Space direction="vertical" style={{ width: '100%' }} data-testid="secret-dialog">
-          <Alert type="warning" showIcon title="请立即保存，关闭后无法再次查看" description="密钥只在此处显示一次，平台不保存明文；遗失后只能重置密钥。" data-testid="secret-warning" />
-          <Descriptions
-            bordered
-            size="small"
-            column={1}
-            items={[
-              { key: 'name', label: '应用名称', children: secret.name },
-              {
-                key: 'key',
-                label: 'App Key',
-                children: <Typography.Text className="mono" copyable={{ text: secret.appKey, tooltips: ['复制', '已复制'] }}><span data-testid="secret-app-key">{secret.appKey}</span></Typography.Text>,
-              },
-              {
-                key: 'secret',
-                label: 'App Secret',
-                children: (
-                  <Typography.Text className="mono" copyable={{ text: secret.appSecret, tooltips: ['复制', '已复制'] }} data-testid="secret-copy">
-                    <span data-testid="secret-app-secret">{secret.appSecret}</span>
-                  </Typography.Text>
-                ),
-              },
-            ]}
-          />
-        </Space>
-      )}
-    </Modal>
   );
 }
 

@@ -9,6 +9,7 @@ import { formatTime } from '../shared/format';
 import { MessageAlert } from '../shared/MessageAlert';
 import { listPagination } from '../shared/pagination';
 import { ReasonInput } from '../shared/ReasonInput';
+import { ShowOnceSecret } from '../shared/ShowOnceSecret';
 import { useRemoteData } from '../shared/useRemoteData';
 import { useSubmit } from '../shared/useSubmit';
 import { exchangeApi, ZONES, type CreatedToken, type EnrolmentToken, type ExchangeNode, type NodeStatus, type TokenState, type Zone } from './exchange-api';
@@ -99,6 +100,9 @@ export function NodesPage() {
       render: (_: unknown, n) => (
         <Space direction="vertical" size={0}>
           <span data-testid="node-online">{n.online ? <Badge status="success" text="在线" /> : <Badge status="default" text="离线" />}</span>
+          {n.online && n.lastStatus === 'degraded' && (
+            <Typography.Text type="warning" style={{ fontSize: 12 }} data-testid="node-degraded">降级：{n.lastDetail ?? '前置机报告异常'}</Typography.Text>
+          )}
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>最近心跳：{n.lastHeartbeatAt ? formatTime(n.lastHeartbeatAt) : '无'}</Typography.Text>
         </Space>
       ),
@@ -271,26 +275,25 @@ function CreateTokenModal({ open, onClose, onCreated }: { open: boolean; onClose
 
 function TokenDialog({ token, onClose }: { token: CreatedToken | null; onClose(): void }) {
   return (
-    <Modal
+    <ShowOnceSecret
       open={token !== null}
       title="注册令牌已生成"
-      onCancel={onClose}
-      destroyOnHidden
-      footer={<Button type="primary" onClick={onClose} data-testid="token-dialog-close">我已保存</Button>}
+      warning="令牌只显示这一次，关闭后无法再次查看"
+      warningDetail="请立即复制并交给前置机运维人员；平台只保存令牌的摘要。"
+      fields={token ? [{ key: 'token', label: '注册令牌', value: token.token, testId: 'token-value' }] : []}
+      closeText="我已保存"
+      closeTestId="token-dialog-close"
+      onClose={onClose}
     >
       {token && (
-        <Space direction="vertical" style={{ width: '100%' }}>
-          <Typography.Text type="warning">令牌只显示这一次，关闭后无法再次查看，请立即复制并交给前置机运维人员。</Typography.Text>
-          <Typography.Paragraph className="mono" copyable={{ text: token.token, tooltips: ['复制', '已复制'] }} style={{ wordBreak: 'break-all', marginBottom: 0 }}>
-            <span data-testid="token-value">{token.token}</span>
-          </Typography.Paragraph>
+        <>
           <Typography.Text type="secondary">有效期至 {formatTime(token.expiresAt)}</Typography.Text>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             前置机使用该令牌和自己的 SM2 公钥调用 <Typography.Text code>POST /api/v1/exchange/enrol</Typography.Text> 完成注册，之后等待平台管理员批准。
           </Typography.Text>
-        </Space>
+        </>
       )}
-    </Modal>
+    </ShowOnceSecret>
   );
 }
 

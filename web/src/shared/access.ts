@@ -22,6 +22,10 @@ export type Area =
   | 'dataManage'
   | 'dataApiDoc'
   | 'exchangeNodes'
+  | 'exchangeTasks'
+  | 'exchangeSubscriptions'
+  | 'exchangeReconciliations'
+  | 'exchangeMonitoring'
   | 'notifications'
   | 'audit'
   | 'system'
@@ -61,6 +65,14 @@ const AREA_ROLES: Record<Area, Role[] | 'everyone'> = {
   dataApiDoc: ['dept_admin', 'dept_user', 'platform_admin'],
   /** 前置机管理: the department's nodes and enrolment tokens (dept_admin); the platform admin approves all. */
   exchangeNodes: ['dept_admin', 'dept_user', 'platform_admin'],
+  /** 发布任务: the provider's dept_admin configures them; department users, the platform admin and the auditor read. */
+  exchangeTasks: ['dept_admin', 'dept_user', 'platform_admin', 'auditor'],
+  /** 数据订阅: the consumer's dept_admin configures them; the provider sees subscriptions to its resources. */
+  exchangeSubscriptions: ['dept_admin', 'dept_user', 'platform_admin', 'auditor'],
+  /** 对账: the provider's dept_admin (and the platform admin) request one for a task; the others read. */
+  exchangeReconciliations: ['dept_admin', 'dept_user', 'platform_admin', 'auditor'],
+  /** 交换监控: batches, deliveries, runs, failures (重试 by dept_admin / platform_admin), exchange log, volume. */
+  exchangeMonitoring: ['dept_admin', 'dept_user', 'platform_admin', 'auditor'],
   /** 消息中心 (the header's bell): everyone. */
   notifications: 'everyone',
   audit: ['auditor'],
