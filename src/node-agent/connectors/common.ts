@@ -1,0 +1,208 @@
+/**
+ * Helpers shared by the connectors: identifier quoting (identifiers come from the platform's task config,
+ * never trusted as SQL), line splitting of COPY text streams, and cutting the helper fields (key, soft-delete
+ * flag, watermark) that an extract query appends after the batch columns.
+ */
+import type { ExtractPlan } from './types.js';
+
+/** The parts of `schema.table` (or `table`); empty parts and more than two parts are refused. */
+function identifierParts(name: string, what: string): string[] {
+  const parts = name.trim().split('.');
+  if (parts.length > 2 || parts.some((p) => p.trim() === '')) throw new Error(`${what}名称无效：${name}`);
+  return parts.map((p) => p.trim());
+}
+
+function checkIdentifier(part: string): void {
+  // NUL cannot be sent; the rest is made harmless by quoting.
+  if (part.includes('\0')) throw new Error(`标识符包含非法字符：${part}`);
+}
+
+/** PostgreSQL identifier: "x" with embedded quotes doubled. */
+export function pgIdent(name: string): string {
+  checkIdentifier(name);
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** PostgreSQL table name, optionally schema-qualified. */
+export function pgTable(name: string): string {
+  return identifierParts(name, '表').map(pgIdent).join('.');
+}
+
+/** MySQL identifier: `x` with embedded backticks doubled. */
+export function myIdent(name: string): string {
+  checkIdentifier(name);
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+/** MySQL table name, optionally database-qualified. */
+export function myTable(name: string): string {
+  return identifierParts(name, '表').map(myIdent).join('.');
+}
+
+/** A user query used as a derived table: trailing semicolons dropped (they would end the statement). */
+export function subquery(query: string): string {
+  const q = query.trim().replace(/;+\s*$/, '');
+  if (q === '') throw new Error('查询语句为空');
+  return `(${q}) q`;
+}
+
+/** The FROM target of a plan: the quoted table, or the wrapped query. */
+export function fromOf(plan: Pick<ExtractPlan, 'table' | 'query'>, quoteTable: (t: string) => string): string {
+  if (plan.query && plan.query.trim() !== '') return subquery(plan.query);
+  if (plan.table && plan.table.trim() !== '') return quoteTable(plan.table);
+  throw new Error('抽取任务未配置表名或查询语句');
+}
+
+/**
+ * Layout of the fields an extract query returns: the batch columns, then the extras, each appended only when
+ * needed — key columns not among the batch columns, the soft-delete flag, the watermark (always last).
+ */
+export interface ExtraLayout {
+  /** Per key column: index among the batch columns, or -(1 + index among the extras). */
+  keyAt: number[];
+  /** Key columns that must be appended. */
+  extraKeys: string[];
+  softDelete: boolean;
+  watermark: boolean;
+  extraCount: number;
+}
+
+export function extraLayout(plan: ExtractPlan): ExtraLayout {
+  const extraKeys: string[] = [];
+  const keyAt = plan.keyColumns.map((k) => {
+    const i = plan.columns.indexOf(k);
+    if (i >= 0) return i;
+    extraKeys.push(k);
+    return -extraKeys.length;
+  });
+  const softDelete = plan.softDeleteColumn !== null && plan.softDeleteColumn !== '';
+  const watermark = plan.mode === 'incremental' && plan.watermarkColumn !== null && plan.watermarkColumn !== '';
+  return { keyAt, extraKeys, softDelete, watermark, extraCount: extraKeys.length + (softDelete ? 1 : 0) + (watermark ? 1 : 0) };
+}
+
+/** Position of the start of the n-th field counted from the end (n ≥ 1), i.e. just after the n-th tab from the end. */
+function cutFromEnd(line: string, n: number): number {
+  let p = line.length;
+  for (let i = 0; i < n; i++) {
+    p = line.lastIndexOf('\t', p - 1);
+    if (p < 0) throw new Error('COPY 行的字段数少于预期');
+  }
+  return p;
+}
+
+/** The escaped field `index` of a COPY line, found by scanning tabs (no split of the whole line). */
+export function fieldAt(line: string, index: number): string {
+  let start = 0;
+  for (let i = 0; i < index; i++) {
+    start = line.indexOf('\t', start) + 1;
+    if (start === 0) throw new Error('COPY 行的字段数少于预期');
+  }
+  const end = line.indexOf('\t', start);
+  return end < 0 ? line.slice(start) : line.slice(start, end);
+}
+
+export interface CutLine {
+  /** The batch columns only. */
+  line: string;
+  /** Key fields joined by tab (a delete / key line), or '' when not requested. */
+  key: string;
+  deleted: boolean;
+  /** The watermark field, still escaped. */
+  watermark: string | null;
+}
+
+/** Splits one extracted line into the batch part and its extras, per `layout`. */
+export function cutLine(raw: string, layout: ExtraLayout, wantKey: boolean): CutLine {
+  let line = raw;
+  let extras: string[] = [];
+  if (layout.extraCount > 0) {
+    const p = cutFromEnd(raw, layout.extraCount);
+    line = raw.slice(0, p);
+    extras = raw.slice(p + 1).split('\t');
+  }
+  let key = '';
+  if (wantKey) {
+    if (layout.keyAt.length === 1) {
+      const at = layout.keyAt[0]!;
+      key = at >= 0 ? fieldAt(line, at) : extras[-at - 1]!;
+    } else {
+      key = layout.keyAt.map((at) => (at >= 0 ? fieldAt(line, at) : extras[-at - 1]!)).join('\t');
+    }
+  }
+  const base = layout.extraKeys.length;
+  const deleted = layout.softDelete ? extras[base] === 't' : false;
+  const watermark = layout.watermark ? extras[extras.length - 1]! : null;
+  return { line, key, deleted, watermark };
+}
+
+/**
+ * Splits a byte stream of `\n`-terminated lines into strings without decoding a multi-byte character across
+ * chunk boundaries: only whole lines are decoded.
+ */
+export async function* linesOf(stream: AsyncIterable<Buffer | string>, gatherBytes = 256 * 1024): AsyncGenerator<string[]> {
+  // A COPY stream arrives in small pieces (often one row each): gather them so the per-piece work
+  // (concat, decode, split) runs on large blocks.
+  let pieces: Buffer[] = [];
+  let size = 0;
+  const cut = function* (): Generator<string[]> {
+    const block = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, size);
+    const last = block.lastIndexOf(10);
+    pieces = [];
+    size = 0;
+    if (last < 0) {
+      pieces.push(block);
+      size = block.length;
+      return;
+    }
+    if (last + 1 < block.length) {
+      pieces.push(block.subarray(last + 1));
+      size = block.length - last - 1;
+    }
+    // An empty line is a row too (one column holding '').
+    yield block.toString('utf8', 0, last).split('\n');
+  };
+  for await (const piece of stream) {
+    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    pieces.push(chunk);
+    size += chunk.length;
+    if (size >= gatherBytes) yield* cut();
+  }
+  if (size > 0) {
+    // Whatever is left ends with the final newline (or is an unterminated last line).
+    const block = Buffer.concat(pieces, size);
+    const end = block[block.length - 1] === 10 ? block.length - 1 : block.length;
+    yield block.toString('utf8', 0, end).split('\n');
+  }
+}
+
+/** Groups extracted rows into chunks of at most `batchRows` rows. */
+export class ChunkBuilder {
+  upserts: string[] = [];
+  deletes: string[] = [];
+  keys: string[] | null;
+  watermark: string | null = null;
+  constructor(private readonly batchRows: number, full: boolean) {
+    this.keys = full ? [] : null;
+  }
+  get size(): number {
+    return this.upserts.length + this.deletes.length;
+  }
+  get full(): boolean {
+    return this.size >= this.batchRows;
+  }
+  take(): { upserts: string[]; deletes: string[]; keys: string[] | null; watermark: string | null } {
+    const out = { upserts: this.upserts, deletes: this.deletes, keys: this.keys, watermark: this.watermark };
+    this.upserts = [];
+    this.deletes = [];
+    this.keys = this.keys ? [] : null;
+    return out;
+  }
+}
+
+/** batchRows from the plan, bounded so a misconfigured task cannot exhaust memory. */
+export const batchRowsOf = (plan: ExtractPlan) => Math.min(Math.max(1, Math.floor(plan.batchRows || 50_000)), 1_000_000);
+
+/** The Chinese error used when a target table cannot be upserted by key. */
+export function missingUniqueKeyError(table: string, keys: string[]): Error {
+  return new Error(`目标表 ${table} 缺少主键/唯一约束 (${keys.join(', ')})，无法按主键更新`);
+}
