@@ -166,4 +166,20 @@ describe('exchange deliveries: fan-out, payload, ack (投递)', () => {
     expect(await list(gajNode, '?waitMs=1200')).toEqual([]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1100);
   });
+  it('a subscription created later receives the stored batch history first (补发), in order', async () => {
+    const stored = await t.db.selectFrom('exchange_batches').select(['id']).where('resource_id', '=', setup.resourceId).orderBy('received_at').orderBy('seq').execute();
+    expect(stored.length).toBeGreaterThan(0);
+    // The earlier grant was revoked above: 市场监管局 holds a new one.
+    const grant = await aGrantFor(t, setup.grantId, setup.consumerOrgId, ['公民身份号码', '姓名', '出生日期'], {});
+    await t.db.updateTable('sharing_grants').set({ status: 'active', revoked_at: null }).where('id', '=', grant).execute();
+    const created = await t.call(setup.tokens.scjAdmin, 'POST', '/api/v1/exchange/subscriptions', {
+      grantId: grant, nodeId: scjNode.nodeId, targetName: 'dw', targetTable: 'late_persons', columnMap: { 公民身份号码: 'id_no', 姓名: 'name' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const late = created.json() as { id: string; lastSeq: number };
+    expect(late.lastSeq).toBe(stored.length);
+    const items = await list(scjNode, `?subscriptionId=${late.id}&afterSeq=0`);
+    expect(items.map((i) => i.batchId)).toEqual(stored.map((b) => b.id).slice(0, items.length));
+    expect(items.map((i) => i.seq)).toEqual(items.map((_, i) => i + 1));
+  });
 });

@@ -2,3 +2,4 @@
 export { createBatchesService, type BatchesDeps, type BatchesService } from './batches.service.js';
 export { batchesRoutes } from './batches.routes.js';
 export { writeExchangeLog, nextSerialNo, cstDay, type ExchangeLogInput } from './exchange-log.js';
+export { backfillDeliveries } from './backfill.js';

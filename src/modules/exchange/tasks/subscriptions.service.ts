@@ -17,6 +17,7 @@ import { canManageSubscription, canReadAllFlows, canSeeSubscription, isDepartmen
 import { tasksRepository, type GrantRow, type SubscriptionRow } from './tasks.repository.js';
 import { endpointsOf, invalid, normaliseColumnMap, requireEndpoint, requireIdentifier, requireRelativeDir } from './tasks.validation.js';
 import { toSubscriptionView } from './tasks.views.js';
+import { backfillDeliveries } from '../batches/backfill.js';
 
 export interface SubscriptionInput {
   grantId: string;
@@ -126,9 +127,11 @@ export function createSubscriptionOperations(deps: { db: Database; now: () => Da
           ...values, code, org_id: actor.orgId, grant_id: grant.id, resource_id: grant.resource_id, status: 'active', last_seq: 0, applied_seq: 0,
           created_by: actor.userId, created_at: at, updated_at: at,
         });
+        // A late subscriber gets the resource's stored history first (补发), then new batches as they come.
+        const backfilled = await backfillDeliveries(trx, { subscriptionId: subId, nodeId: checked.node_id, resourceId: grant.resource_id, at });
         await recordAuditEvent(trx, ctx, {
           action: 'exchange.subscription_created', targetType: 'exchange_subscription', targetId: subId,
-          detail: { code, grantId: grant.id, resourceId: grant.resource_id, kind, nodeId: checked.node_id, targetName: checked.target_name, targetTable: checked.target_table },
+          detail: { code, grantId: grant.id, resourceId: grant.resource_id, kind, nodeId: checked.node_id, targetName: checked.target_name, targetTable: checked.target_table, backfilled },
         }, at);
         const consumer = (await repo.orgName(actor.orgId))?.name ?? '';
         await notify(trx, {

@@ -51,9 +51,12 @@ describe('subscriptions (订阅)', () => {
     }
     // Config of the subscriber's node; the provider's node does not get it.
     const config = (await fetchConfig(t, scjNode)).config;
-    expect(config.subscriptions.find((s) => s.id === sub.id)).toEqual({
+    const subConfig = config.subscriptions.find((s) => s.id === sub.id);
+    expect(subConfig).toMatchObject({
       id: sub.id, code: sub.code, resourceCode: res.code, kind: 'table', targetName: 'dw', targetTable: 'ods.persons', columnMap: { 公民身份号码: 'id_no', 姓名: 'name' }, keyItems: ['公民身份号码'],
     });
+    // The mapped granted items in item order, for the target's reconciliation checksum.
+    expect(subConfig?.columns?.map((c) => [c.item, c.column])).toEqual([['公民身份号码', 'id_no'], ['姓名', 'name']]);
     expect((await fetchConfig(t, gajNode)).config.subscriptions.map((s) => s.id)).not.toContain(sub.id);
   });
 
