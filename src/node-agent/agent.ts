@@ -43,7 +43,11 @@ export async function enrolNode(config: NodeFileConfig, input: EnrolInput, deps:
   const key = generateNodeKeyPair();
   const name = input.name ?? config.name;
   if (!name) throw new NodeAgentError('a node name is needed: --name or "name" in the config file');
-  const fields = { token: input.token, publicKey: key.publicKey, name, version: NODE_AGENT_VERSION, address: input.address ?? null, contact: input.contact ?? null };
+  // Absent fields are left out (not sent as null): the proof covers exactly what is sent.
+  const fields = {
+    token: input.token, publicKey: key.publicKey, name, version: NODE_AGENT_VERSION,
+    ...(input.address ? { address: input.address } : {}), ...(input.contact ? { contact: input.contact } : {}),
+  };
   // The key is stored before the call so a lost response never leaves an enrolled key we do not hold.
   await store.writeKey(key);
   const result = await postEnrolment(config.platformUrl, signEnrolment(fields, key), deps.fetch);

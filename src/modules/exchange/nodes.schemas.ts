@@ -30,8 +30,9 @@ export const EnrolBody = Type.Object({
   publicKey: Type.String({ minLength: 1, maxLength: 200, description: 'Uncompressed SM2 public key: 04 + 128 hex characters' }),
   name: Type.String({ minLength: 1, maxLength: 100 }),
   version: Type.String({ minLength: 1, maxLength: 50, description: 'Node agent version' }),
-  address: Type.Optional(nullable(Type.String({ maxLength: 500 }))),
-  contact: Type.Optional(nullable(Type.String({ maxLength: 200 }))),
+  // Null first: with type coercion on, a String-first union would turn null into '' and break the proof.
+  address: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 500 })])),
+  contact: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 200 })])),
   proof: Type.String({ minLength: 1, maxLength: 300, description: 'SM2 signature (r‖s hex) over the canonical JSON of the other fields' }),
 }, { additionalProperties: false });
 export const EnrolResponse = Type.Object({ nodeId: Type.String(), status: Type.Literal('pending') });

@@ -47,6 +47,12 @@ describe('exchange node registry (前置机注册)', () => {
     return { ...node, code: res.json().code as string };
   }
 
+  it('accepts an enrolment whose optional fields are null (the proof covers null, not an empty string)', async () => {
+    const key = generateNodeKeyPair();
+    const res = await enrol(enrolBody((await aToken(tk.scjAdmin)).token, key, { address: null, contact: null }));
+    expect(res.statusCode, res.body).toBe(201);
+  });
+
   const heartbeatPath = '/api/v1/exchange/heartbeat';
   async function heartbeat(node: { nodeId: string; key: NodeKeyPair }, opts: { body?: object; headers?: Record<string, string>; rawBody?: string } = {}) {
     const payload = JSON.stringify(opts.body ?? { version: '0.1.1', status: 'ok', backlog: 3 });

@@ -146,6 +146,8 @@ describe('exchange deliveries: fan-out, payload, ack (投递)', () => {
     const b4 = await aBatch(setup, task, gajNode.key, { seq: 4, upserts: [line(id1, '张三', '1980-01-01', '\\N', '\\N')] });
     expect((await upload(t, gajNode, b4.file)).statusCode).toBe(200);
     expect(await t.db.selectFrom('exchange_deliveries').select('subscription_id').where('batch_id', '=', b4.batchId).execute()).toEqual([{ subscription_id: subB }]);
+    // The fan-out already stopped the subscription, so the console shows it stopped before any node asks.
+    expect(await t.db.selectFrom('exchange_subscriptions').select(['status']).where('id', '=', subA).executeTakeFirstOrThrow()).toEqual({ status: 'stopped' });
 
     const res = await nodeGet(t, scjNode, NODE_API.deliveryPayload(pending!.id));
     expect(res.statusCode).toBe(403);

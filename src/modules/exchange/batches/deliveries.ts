@@ -95,15 +95,12 @@ export function createDeliveries(deps: { db: Database; now: () => Date; platform
       const startedAt = now();
       const d = await findOwn(db, node, deliveryId);
       const log = { subscriptionId: d.subscription_id, taskId: d.task_id, resourceId: d.resource_id, sourceNodeId: d.source_node_id, targetNodeId: node.id, batchId: d.batch_id, deliveryId: d.id, mode: d.mode, operator: `node:${node.code}` };
-      if (d.status === 'stopped' || d.subStatus !== 'active') {
-        throw new DomainError('DELIVERY_STATE_INVALID', `The delivery or its subscription is ${d.status === 'stopped' ? 'stopped' : d.subStatus} (投递或订阅已停止/暂停).`);
-      }
+      const stateInvalid = () => new DomainError('DELIVERY_STATE_INVALID', `The delivery or its subscription is ${d.status === 'stopped' ? 'stopped' : d.subStatus} (投递或订阅已停止/暂停).`);
+      if (d.status === 'stopped' || d.subStatus === 'paused') throw stateInvalid();
+      // The grant first: a subscription stopped at fan-out because its grant ended answers with the grant's code.
       const grant = await findEffectiveGrant(db, { consumerOrgId: d.consumerOrgId, resourceId: d.resource_id, at: startedAt });
       if (!grant?.effective) {
-        const own = await db.selectFrom('sharing_grants').select(['status', 'revoked_reason']).where('id', '=', d.grant_id).executeTakeFirst();
-        const revoked = own?.status === 'revoked';
-        const code = revoked ? 'GRANT_REVOKED' as const : 'GRANT_EXPIRED' as const;
-        const reason = revoked ? `授权已撤销${own?.revoked_reason ? `：${own.revoked_reason}` : ''}` : '授权已过期';
+        const { revoked, code, reason } = await grantStopReason(db, d.grant_id);
         await db.transaction().execute(async (trx) => {
           const at = now();
           await trx.updateTable('exchange_deliveries').set({ status: 'stopped', error_code: code, error_message: reason })
@@ -113,6 +110,7 @@ export function createDeliveries(deps: { db: Database; now: () => Date; platform
         });
         throw new DomainError(code, revoked ? 'The grant was revoked; the subscription is stopped (授权已撤销，订阅已停止).' : 'The grant has expired; the subscription is stopped (授权已过期，订阅已停止).');
       }
+      if (d.subStatus !== 'active') throw stateInvalid();
       let built: Awaited<ReturnType<typeof buildDeliveryPayload>>;
       try {
         built = await buildDeliveryPayload({
@@ -160,5 +158,16 @@ export function createDeliveries(deps: { db: Database; now: () => Date; platform
         await writeExchangeLog(trx, { ...log, result: 'success', errorMessage: body.status === 'duplicate' ? '目标端已有此批次（重复）' : null });
       });
     },
+  };
+}
+
+/** Why a subscription stops when its grant is no longer in effect: revoked (with the provider's reason) or expired. */
+export async function grantStopReason(db: Database, grantId: string): Promise<{ revoked: boolean; code: 'GRANT_REVOKED' | 'GRANT_EXPIRED'; reason: string }> {
+  const own = await db.selectFrom('sharing_grants').select(['status', 'revoked_reason']).where('id', '=', grantId).executeTakeFirst();
+  const revoked = own?.status === 'revoked';
+  return {
+    revoked,
+    code: revoked ? 'GRANT_REVOKED' : 'GRANT_EXPIRED',
+    reason: revoked ? `授权已撤销${own?.revoked_reason ? `：${own.revoked_reason}` : ''}` : '授权已过期',
   };
 }

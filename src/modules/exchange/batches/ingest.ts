@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../../../platform/db/database.js';
+import { grantStopReason } from './deliveries.js';
 import { DomainError, type ErrorCode } from '../../../platform/errors.js';
 import { findEffectiveGrant } from '../../sharing/index.js';
 import { verifyNodeSignature } from '../node-signing.js';
@@ -188,12 +189,17 @@ export function createIngest(deps: IngestDeps) {
  * subscription. Returns the target node ids (to wake their long polls).
  */
 export async function fanOutDeliveries(trx: Database, input: { batchId: string; resourceId: string; records: number; at: Date }): Promise<string[]> {
-  const subs = await trx.selectFrom('exchange_subscriptions').select(['id', 'org_id', 'node_id', 'last_seq'])
+  const subs = await trx.selectFrom('exchange_subscriptions').select(['id', 'org_id', 'node_id', 'last_seq', 'grant_id'])
     .where('resource_id', '=', input.resourceId).where('status', '=', 'active').orderBy('id').forUpdate().execute();
   const nodes: string[] = [];
   for (const sub of subs) {
     const grant = await findEffectiveGrant(trx, { consumerOrgId: sub.org_id, resourceId: input.resourceId, at: input.at });
-    if (!grant?.effective) continue;
+    if (!grant?.effective) {
+      // The grant ended: the subscription stops here (not only when a node next fetches), so the console shows it.
+      const { reason } = await grantStopReason(trx, sub.grant_id);
+      await trx.updateTable('exchange_subscriptions').set({ status: 'stopped', stopped_reason: reason, updated_at: input.at }).where('id', '=', sub.id).execute();
+      continue;
+    }
     const seq = Number(sub.last_seq) + 1;
     await trx.insertInto('exchange_deliveries').values({
       serial_no: await nextSerialNo(trx, input.at), batch_id: input.batchId, subscription_id: sub.id, target_node_id: sub.node_id,
