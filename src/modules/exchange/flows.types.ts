@@ -197,6 +197,19 @@ export interface RunView {
   failed: number;
 }
 
+/** The 交换监控 summary cards. */
+export interface ExchangeSummary {
+  nodesOnline: number;
+  nodesTotal: number;
+  tasksActive: number;
+  subscriptionsActive: number;
+  batchesToday: number;
+  recordsToday: number;
+  failuresOpen: number;
+  /** Deliveries not yet acknowledged (pending or sent). */
+  backlog: number;
+}
+
 export interface VolumePoint { at: string; batches: number; records: number; bytes: number; deliveries: number; failures: number }
 
 export interface ReconcileSide { count: number; checksum: string; reportedAt: string }

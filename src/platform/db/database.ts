@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { intarray } from '@electric-sql/pglite/contrib/intarray';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import type { DatabaseConfig } from '../../config.js';
@@ -15,6 +15,17 @@ const pgPools = new WeakMap<Database, pg.Pool>();
 /** The raw pg Pool of a PostgreSQL database, or undefined for PGlite (and for transactions). */
 export function pgPoolOf(db: Database): pg.Pool | undefined {
   return pgPools.get(db);
+}
+
+/**
+ * Kysely over one raw client the caller holds (and releases): its queries run on that session, so they join
+ * a transaction the caller opened there with `begin` (e.g. around a COPY). Never destroy it; transactions are
+ * the caller's, not Kysely's.
+ */
+export function kyselyOnClient(client: pg.PoolClient): Database {
+  const borrowed = { query: client.query.bind(client), release: () => undefined };
+  const pool = { connect: async () => borrowed, end: async () => undefined } as unknown as PostgresPool;
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 }
 
 export interface DatabaseHandle {

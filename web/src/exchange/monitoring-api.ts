@@ -1,21 +1,10 @@
 import { api, apiUrl } from '../api/client';
-import type { BatchView, DeliveryView, ExchangeLogEntry, RunView, VolumePoint } from '@shared/exchange/flows.types';
+import type { BatchView, DeliveryView, ExchangeLogEntry, ExchangeSummary, RunView, VolumePoint } from '@shared/exchange/flows.types';
 
 /** 交换监控 (src/modules/exchange/monitoring): batches, deliveries, runs, failures, the exchange log, volume and summary. */
 
-export type { BatchView, DeliveryView, ExchangeLogEntry, RunView, VolumePoint };
+export type { BatchView, DeliveryView, ExchangeLogEntry, ExchangeSummary, RunView, VolumePoint };
 
-export interface ExchangeSummary {
-  nodesOnline: number;
-  nodesTotal: number;
-  tasksActive: number;
-  subscriptionsActive: number;
-  batchesToday: number;
-  recordsToday: number;
-  failuresOpen: number;
-  /** Deliveries not yet acknowledged. */
-  backlog: number;
-}
 
 export interface Paged<T> { items: T[]; total: number }
 // Type aliases (not interfaces) so they fit the client's Query index signature.

@@ -2,9 +2,10 @@ import { recordAuditEvent, type AuditContext } from '../../audit/index.js';
 import type { Actor } from '../../identity/identity.policy.js';
 import type { Database } from '../../../platform/db/database.js';
 import { DomainError, forbidden } from '../../../platform/errors.js';
+import { parseDateRange } from '../../../platform/http/date-range.js';
 import {
   LOG_EVENT_LABELS, LOG_RESULT_LABELS, MODE_LABELS, type BatchView, type DeliveryView, type ExchangeLogEntry, type ExtractMode, type LogEvent,
-  type LogResult, type RunView, type VolumePoint,
+  type LogResult, type RunView, type VolumePoint, type ExchangeSummary,
 } from '../flows.types.js';
 import { NODE_ONLINE_WINDOW_MS } from '../nodes.service.js';
 import { runMonitoringAlerts, type AlertCounts } from './monitoring.alerts.js';
@@ -21,22 +22,11 @@ export type DeliveryQuery = RangeQuery & PageQuery & { subscriptionId?: string; 
 export type LogQuery = RangeQuery & PageQuery & { taskId?: string; subscriptionId?: string; event?: string; result?: string };
 export interface VolumeQuery { days?: number; granularity?: 'hour' | 'day'; taskId?: string }
 
-export interface ExchangeSummary {
-  nodesOnline: number;
-  nodesTotal: number;
-  tasksActive: number;
-  subscriptionsActive: number;
-  batchesToday: number;
-  recordsToday: number;
-  failuresOpen: number;
-  /** Deliveries not yet acknowledged (pending or sent). */
-  backlog: number;
-}
+export type { ExchangeSummary };
 
 const CST_OFFSET_MS = 8 * 3_600_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /** The most lines one CSV export holds. */
 export const LOG_EXPORT_LIMIT = 100_000;
 
@@ -56,17 +46,7 @@ export function monitorScopeOf(actor: Actor): MonitorScope | null {
 
 /** A bare date is a CST calendar day (`to` through its end); otherwise an ISO date-time. */
 export function parseRange(query: RangeQuery): { from?: Date; to?: Date } {
-  const parse = (value: string, field: 'from' | 'to'): Date => {
-    if (DATE_ONLY.test(value)) {
-      const start = Date.parse(`${value}T00:00:00Z`) - CST_OFFSET_MS;
-      if (!Number.isNaN(start)) return new Date(field === 'from' ? start : start + DAY_MS);
-    } else if (/^\d{4}-\d{2}-\d{2}T/.test(value)) {
-      const at = Date.parse(value);
-      if (!Number.isNaN(at)) return new Date(at);
-    }
-    throw new DomainError('VALIDATION_FAILED', `"${field}" is an ISO date or date-time (${field === 'from' ? '开始' : '结束'}时间格式不正确).`, { field });
-  };
-  return { from: query.from ? parse(query.from, 'from') : undefined, to: query.to ? parse(query.to, 'to') : undefined };
+  return parseDateRange(query.from, query.to);
 }
 
 /** The start of the CST bucket (hour or day) holding `at`, as an instant. */
