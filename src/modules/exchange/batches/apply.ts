@@ -2,18 +2,21 @@
  * The background applier: received batches go into the resource's datastore table (库表) or become a new file
  * version (文件), per task strictly in seq order. Rows never pass through JavaScript on PostgreSQL: the batch's
  * COPY text goes straight into an UNLOGGED staging table, then one transaction deletes and upserts by key and
- * marks the batch applied. A failure (a value PostgreSQL refuses, a missing datastore) marks the batch failed
- * and holds the task's later batches until the console retries it.
+ * marks the batch applied. A batch without delete lines is first COPYed straight into the datastore table
+ * instead, in one transaction with its bookkeeping (raw COPY speed while the keys are new); a key that is
+ * already there (or any other error) rolls that back and the batch takes the staging path. A failure (a value
+ * PostgreSQL refuses, a missing datastore) marks the batch failed and holds the task's later batches until
+ * the console retries it.
  */
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createInflateRaw } from 'node:zlib';
 import { CompiledQuery, sql } from 'kysely';
 import type pg from 'pg';
-import { copyIn, type CopyIn } from '../../../platform/db/copy.js';
+import { copyIn, copyInOn, DirectCopyGate, type CopyIn } from '../../../platform/db/copy.js';
 import { copyLinesOf, splitCopyLine, unescapeCopy } from '../../../platform/db/copy-text.js';
 import { sm3Hex } from '../../../platform/crypto/sm3.js';
-import { pgPoolOf, type Database } from '../../../platform/db/database.js';
+import { kyselyOnClient, pgPoolOf, type Database } from '../../../platform/db/database.js';
 import type { Logger } from '../../../platform/logger.js';
 import { datastoreLayout, type DatastoreColumn } from '../../data-services/datastore/index.js';
 import { columnDefinitions, qualified, safeColumn } from '../../data-services/datastore/datastore-schema.js';
@@ -25,6 +28,8 @@ import { writeExchangeLog } from './exchange-log.js';
 export const APPLY_FAILED = 'BATCH_APPLY_FAILED';
 /** How often the applier looks for batches stored by another process (in-process uploads wake it at once). */
 const POLL_MS = 2_000;
+/** After a task's direct COPY fails, how many of its batches take the staging path before it is tried again. */
+const MERGE_BEFORE_DIRECT = 32;
 
 type BatchRow = { id: string; serial_no: string; task_id: string; resource_id: string; source_node_id: string; seq: string; kind: 'rows' | 'file'; mode: string; upserts: number; deletes: number; bytes: string; sm3: string; storage_path: string; retries: number };
 
@@ -76,15 +81,19 @@ function copyFailure(error: unknown, columns: DatastoreColumn[]): ApplyError {
 
 interface StagingTarget { table: string; columns: DatastoreColumn[] }
 
+const copyStatement = (t: StagingTarget) => `copy ${t.table} (${t.columns.map((c) => safeColumn(c.column)).join(', ')}) from stdin`;
+
 /**
- * PostgreSQL: inflates the body as a stream straight into COPY — the upsert section into the first staging
- * table, the delete section into the second — so a large batch is never held uncompressed.
+ * PostgreSQL: inflates the body as a stream straight into COPY — the upsert section into the first table,
+ * the delete section into the second — so a large batch is never held uncompressed. `open` starts a COPY
+ * (pool: a client of its own; or a client in the caller's transaction). Resolves with the rows COPYed into
+ * the first table.
  */
-async function copyStreaming(pool: pg.Pool, compressed: Buffer, upsertBytes: number, rawBytes: number, up: StagingTarget, del: StagingTarget): Promise<void> {
-  const open = (t: StagingTarget) => copyIn(pool, `copy ${t.table} (${t.columns.map((c) => safeColumn(c.column)).join(', ')}) from stdin`);
+async function copyStreaming(open: (statement: string) => Promise<CopyIn> | CopyIn, compressed: Buffer, upsertBytes: number, rawBytes: number, up: StagingTarget, del: StagingTarget): Promise<number> {
   let current: StagingTarget = up;
   let copy: CopyIn | null = null;
   let seen = 0;
+  let upRows = 0;
   try {
     if (compressed.length > 0) {
       const inflater = createInflateRaw();
@@ -95,24 +104,28 @@ async function copyStreaming(pool: pg.Pool, compressed: Buffer, upsertBytes: num
           const inUpserts = seen < upsertBytes;
           const take = inUpserts ? Math.min(chunk.length, upsertBytes - seen) : chunk.length;
           if (!inUpserts && current === up) {
-            if (copy) await copy.finish();
+            if (copy) upRows = await copy.finish();
             copy = null;
             current = del;
           }
-          copy ??= await open(current);
+          copy ??= await open(copyStatement(current));
           await copy.write(chunk.subarray(0, take));
           seen += take;
           chunk = chunk.subarray(take);
         }
       }
     }
-    if (copy) await copy.finish();
+    if (copy) {
+      const rows = await copy.finish();
+      if (current === up) upRows = rows;
+    }
     copy = null;
   } catch (error) {
     if (copy) await copy.abort('apply failed').catch(() => undefined);
     throw copyFailure(error, current.columns);
   }
   if (seen !== rawBytes) throw new ApplyError('批次正文长度与批次头不符');
+  return upRows;
 }
 
 export function createApplier(deps: { db: Database; now: () => Date; logger?: Logger }) {
@@ -121,6 +134,10 @@ export function createApplier(deps: { db: Database; now: () => Date; logger?: Lo
   let again = false;
   let closed = true;
   let timer: NodeJS.Timeout | null = null;
+  /** Per task: whether the next batch without delete lines tries the direct COPY. */
+  const direct = new DirectCopyGate(MERGE_BEFORE_DIRECT);
+  /** How row batches were applied (tests, diagnostics): straight into the datastore, or through staging. */
+  const stats = { direct: 0, merged: 0 };
 
   async function readBatch(row: BatchRow) {
     const file = await readFile(row.storage_path);
@@ -152,6 +169,54 @@ export function createApplier(deps: { db: Database; now: () => Date; logger?: Lo
     return !!task && batch?.status === 'received' && Number(task.applied_seq) === Number(row.seq) - 1;
   }
 
+  /** Within the apply transaction, after the rows: the datastore's count and load time, then the batch and task. */
+  async function markApplied(trx: Database, row: BatchRow, startedAt: Date, inserted: number, deleted: number): Promise<void> {
+    const at = now();
+    await trx.updateTable('data_stores').set((eb) => ({
+      row_count: sql<string>`greatest(${eb.ref('row_count')} + ${inserted - deleted}, 0)`, updated_at: at, last_loaded_at: at,
+    })).where('resource_id', '=', row.resource_id).execute();
+    await finish(trx, row, startedAt, { ok: true });
+  }
+
+  /**
+   * PostgreSQL, a batch without delete lines: one transaction on one client COPYs the upsert section
+   * straight into the datastore table, then claims the batch (the task row is locked only after the COPY,
+   * so uploads are not held up meanwhile) and does the bookkeeping. Returns false (everything rolled back)
+   * when the batch must take the staging path: a key already in the table or twice in the batch (23505), a
+   * value PostgreSQL refuses (the staging path reports it with line and column), anything else.
+   */
+  async function applyDirect(pool: pg.Pool, row: BatchRow, batch: DecodedBatch, startedAt: Date, target: StagingTarget): Promise<boolean> {
+    const { header } = batch;
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      try {
+        const inserted = await copyStreaming((statement) => copyInOn(client, statement), batch.compressedBody, header.upsertBytes, header.rawBytes, target, target);
+        const trx = kyselyOnClient(client);
+        if (!(await claim(trx, row))) {
+          // Another applier got there first: nothing of ours stays.
+          await client.query('rollback');
+          return true;
+        }
+        await markApplied(trx, row, startedAt, inserted, 0);
+        await client.query('commit');
+        stats.direct++;
+        return true;
+      } catch (error) {
+        await client.query('rollback').catch((e: Error) => { broken = e; });
+        deps.logger?.debug({ err: error, batchId: row.id }, 'direct COPY of an exchange batch failed; applying it through staging');
+        return false;
+      }
+    } catch (error) {
+      // begin (or the connection) failed: the staging path will meet the same trouble and report it.
+      broken = error as Error;
+      return false;
+    } finally {
+      client.release(broken);
+    }
+  }
+
   async function applyRows(row: BatchRow, batch: DecodedBatch, startedAt: Date): Promise<void> {
     const { header } = batch;
     const layout = await datastoreLayout(db, row.resource_id);
@@ -170,15 +235,19 @@ export function createApplier(deps: { db: Database; now: () => Date; logger?: Lo
     const deleteCols = header.keyItems.map(columnOf);
     const keys = keyItems.map((k) => safeColumn(columnOf(k).column));
     const names = cols.map((c) => safeColumn(c.column));
+    const pool = pgPoolOf(db);
+    if (pool && header.rawBytes === header.upsertBytes && direct.shouldTry(row.task_id)) {
+      if (await applyDirect(pool, row, batch, startedAt, { table: layout.table, columns: cols })) return;
+      direct.failed(row.task_id);
+    }
     const base = `x_${row.id.replace(/-/g, '').toLowerCase()}_${randomBytes(4).toString('hex')}`;
     const upTable = qualified(base);
     const delTable = qualified(`${base}_d`);
     try {
       await createStaging(db, upTable, cols);
       await createStaging(db, delTable, deleteCols);
-      const pool = pgPoolOf(db);
       if (pool) {
-        await copyStreaming(pool, batch.compressedBody, header.upsertBytes, header.rawBytes, { table: upTable, columns: cols }, { table: delTable, columns: deleteCols });
+        await copyStreaming((statement) => copyIn(pool, statement), batch.compressedBody, header.upsertBytes, header.rawBytes, { table: upTable, columns: cols }, { table: delTable, columns: deleteCols });
       } else {
         const sections = await inflateBatch(batch);
         await insertLines(db, upTable, names, sections.upserts);
@@ -186,6 +255,7 @@ export function createApplier(deps: { db: Database; now: () => Date; logger?: Lo
       }
       await db.transaction().execute(async (trx) => {
         if (!(await claim(trx, row))) return;
+        stats.merged++;
         let deleted = 0;
         if (header.rawBytes > header.upsertBytes) {
           const del = await sql.raw(`delete from ${layout.table} where (${deleteCols.map((c) => safeColumn(c.column)).join(', ')}) in (select ${deleteCols.map((c) => safeColumn(c.column)).join(', ')} from ${delTable})`).execute(trx);
@@ -203,11 +273,7 @@ export function createApplier(deps: { db: Database; now: () => Date; logger?: Lo
           ).execute(trx);
           inserted = Number(rows[0]?.n ?? 0);
         }
-        const at = now();
-        await trx.updateTable('data_stores').set((eb) => ({
-          row_count: sql<string>`greatest(${eb.ref('row_count')} + ${inserted - deleted}, 0)`, updated_at: at, last_loaded_at: at,
-        })).where('resource_id', '=', row.resource_id).execute();
-        await finish(trx, row, startedAt, { ok: true });
+        await markApplied(trx, row, startedAt, inserted, deleted);
       });
     } finally {
       await sql.raw(`drop table if exists ${upTable}`).execute(db).catch(() => undefined);
@@ -294,6 +360,7 @@ export function createApplier(deps: { db: Database; now: () => Date; logger?: Lo
 
   return {
     kick,
+    stats,
     /** Waits for the current pass (tests). */
     async idle(): Promise<void> {
       while (running) await running;

@@ -130,6 +130,9 @@ export function createBatchesService(deps: BatchesDeps) {
       await applier.close();
     },
 
+    /** Row batches applied so far by this process: COPYed straight into the datastore, or merged through staging. */
+    applierStats: (): { direct: number; merged: number } => ({ ...applier.stats }),
+
     /** Resolves when the applier has nothing in hand (tests, and callers that want to read applied state). */
     async applierIdle(): Promise<void> {
       await applier.kick();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aCitizenId, loadRows } from '../../../../test/helpers/data-services-factories.js';
 import { createTestApp, type TestApp } from '../../../../test/helpers/test-app.js';
 import { sm3Hex } from '../../../platform/crypto/sm3.js';
+import { pgPoolOf } from '../../../platform/db/database.js';
 import { generateNodeKeyPair } from '../node-signing.js';
 import { aBatch, anApprovedNode, aSetup, aTask, datastoreRows, line, upload, type TestNode } from './batches-test-support.js';
 import { createBatchesService } from './batches.service.js';
@@ -198,6 +199,40 @@ describe('exchange batches: upload, storage, apply (批次上传与入库)', () 
     expect(after[0]).toMatchObject({ c_1: 'K002500', c_2: '乙K002500' });
     const store = await t.db.selectFrom('data_stores').select('row_count').where('resource_id', '=', big.resourceId).executeTakeFirstOrThrow();
     expect(Number(store.row_count)).toBe(3500);
+  });
+
+  it('PostgreSQL: a batch of new keys is COPYed straight into the datastore; a later one updating them is merged', async ({ skip }) => {
+    if (!pgPoolOf(t.db)) skip('the direct COPY is PostgreSQL only');
+    const service = t.app.services.exchange.batches;
+    const fresh = await aSetup(t);
+    const freshTask = await aTask(t, fresh, gajNode);
+    const storeCount = async () => Number((await t.db.selectFrom('data_stores').select('row_count').where('resource_id', '=', fresh.resourceId).executeTakeFirstOrThrow()).row_count);
+
+    const before = service.applierStats();
+    const b1 = await aBatch(fresh, freshTask, gajNode.key, { seq: 1, upserts: [line(id1, '甲', '1980-01-01', '\\N', 'a\\tb'), line(id2, '乙', '1980-02-02', '13800000002', '\\N')] });
+    expect((await upload(t, gajNode, b1.file)).statusCode).toBe(200);
+    await idle();
+    const afterFirst = service.applierStats();
+    expect(afterFirst).toEqual({ direct: before.direct + 1, merged: before.merged });
+    expect(await datastoreRows(t, fresh.resourceId)).toEqual([
+      { c_1: id1, c_2: '甲', c_3: '1980-01-01', c_4: null, c_5: 'a\tb' },
+      { c_1: id2, c_2: '乙', c_3: '1980-02-02', c_4: '13800000002', c_5: null },
+    ]);
+    expect(await storeCount()).toBe(2);
+    expect(await t.db.selectFrom('exchange_batches').select(['status', 'error_message']).where('id', '=', b1.batchId).executeTakeFirstOrThrow()).toEqual({ status: 'applied', error_message: null });
+    expect(await t.db.selectFrom('exchange_tasks').select(['applied_seq', 'consecutive_failures']).where('id', '=', freshTask.id).executeTakeFirstOrThrow()).toEqual({ applied_seq: 1, consecutive_failures: 0 });
+    expect((await t.db.selectFrom('exchange_log').select(['event', 'result', 'records', 'task_code']).where('batch_id', '=', b1.batchId).orderBy('id').execute()).map((l) => [l.event, l.result, l.records, l.task_code]))
+      .toEqual([['upload', 'success', 2, freshTask.code], ['apply', 'success', 2, freshTask.code]]);
+
+    // The same keys again (and a new one): the direct COPY meets a unique violation, the batch is merged.
+    const b2 = await aBatch(fresh, freshTask, gajNode.key, { seq: 2, upserts: [line(id1, '甲改', '1980-01-01', '\\N', '\\N'), line(id3, '丙', '1980-03-03', '\\N', '\\N'), line(id2, '乙改', '1980-02-02', '\\N', '\\N')] });
+    expect((await upload(t, gajNode, b2.file)).statusCode).toBe(200);
+    await idle();
+    expect(service.applierStats()).toEqual({ direct: afterFirst.direct, merged: afterFirst.merged + 1 });
+    expect((await datastoreRows(t, fresh.resourceId)).map((r) => [r.c_1, r.c_2])).toEqual([[id1, '甲改'], [id2, '乙改'], [id3, '丙']].sort((a, b) => a[0]!.localeCompare(b[0]!)));
+    expect(await storeCount()).toBe(3);
+    expect(Number((await t.db.selectFrom('exchange_tasks').select('applied_seq').where('id', '=', freshTask.id).executeTakeFirstOrThrow()).applied_seq)).toBe(2);
+    expect(await t.db.selectFrom('exchange_log').select('result').where('batch_id', '=', b2.batchId).where('event', '=', 'apply').execute()).toEqual([{ result: 'success' }]);
   });
 
   it('on restart, leftover staging tables are dropped and received batches are applied', async () => {
