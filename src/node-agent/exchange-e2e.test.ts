@@ -27,6 +27,8 @@ import { encodeBatch, generateNodeKeyPair, NODE_API, signEnrolment, signNodeRequ
 
 const servers = await serversAvailable();
 const SIGKILL_ROWS = Number(process.env.E2E_SIGKILL_ROWS ?? 50_000);
+/** Waits grow with the transfer (E2E_SIGKILL_ROWS=1000000 for the full-size run). */
+const KILL_SCALE = Math.max(1, SIGKILL_ROWS / 100_000);
 const MASTER_KEY_HEX = '5e'.repeat(16);
 const suffix = randomBytes(3).toString('hex');
 const dbName = (role: string) => `gs_h8e_${role}_${suffix}`;
@@ -323,7 +325,7 @@ describe.skipIf(!servers.pg || !servers.mysql)('exchange end to end (real Postgr
         const t = await taskView(platform!, tk.gajAdmin, task.id);
         if (view.lastSeq === 0 || l.max !== view.lastSeq || t.appliedSeq !== t.lastSeq) return null;
         return Number((await dst.query('select count(*) from people_copy')).rows[0].count) === SIGKILL_ROWS;
-      }, 80_000, 250);
+      }, 80_000 * KILL_SCALE, 250);
 
       const sum = (pool: pg.Pool | { query: pg.Pool['query'] }, table: string, cols: string[]) => pool.query(
         `select count(*)::int as n, sum(hashtextextended(${cols.map((c) => `coalesce(${c}::text, '∅')`).join(` || '|' || `)}, 0)::numeric)::text as s from ${table}`,
@@ -340,7 +342,7 @@ describe.skipIf(!servers.pg || !servers.mysql)('exchange end to end (real Postgr
       const l = await ledger();
       expect(l.n).toBe(l.max);
       failed = false;
-    }, 90_000);
+    }, 90_000 + 80_000 * KILL_SCALE);
   });
 });
 

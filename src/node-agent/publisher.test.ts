@@ -113,9 +113,10 @@ describe('publisher', () => {
     expect(await store.outbox(task.id)).toEqual([]);
   });
 
-  it('full mode: the last batch of a run carries snapshotLast and the keys that disappeared', async () => {
+  it.each([['lines', false], ['bytes', true]])('full mode (%s): the last batch of a run carries snapshotLast and the keys that disappeared', async (_, asBytes) => {
     const task = taskConfig({ mode: 'full', watermarkColumn: null, batchRows: 2 });
     const { store, source, platform, make } = setup(task);
+    source.asBytes = asBytes as boolean;
     await store.init();
     source.put({ id: 'a', name: '1', wm: 0 }, { id: 'b', name: '2', wm: 0 }, { id: 'c', name: '3', wm: 0 });
     const pub = make();

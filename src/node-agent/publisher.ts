@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeConfig, TaskConfig } from '../modules/exchange/flows.types.js';
 import { encodeBatch, nextCronRun, signWithNodeKey, type BatchHeaderInput, type NodeKeyPair } from '../modules/exchange/protocol/index.js';
+import { upsertCountOf, upsertLinesOf } from './connectors/common.js';
 import type { ExtractChunk, ExtractPlan, SourceConnector } from './connectors/types.js';
 import { errorText, type Logger } from './log.js';
 import { readBatchHeader, type NodeStore, type TaskState } from './store.js';
@@ -235,7 +236,8 @@ export class Publisher {
       const deletes = extraDeletes.length ? [...chunk.deletes, ...extraDeletes] : chunk.deletes;
       const watermark = full ? null : (chunk.watermark ?? rt.state!.watermark);
       return emit(
-        { upserts: lines(chunk.upserts), deletes: lines(deletes), upsertCount: chunk.upserts.length, deleteCount: deletes.length },
+        // Sources reading COPY text bytes hand over the upsert section as is.
+        { upserts: chunk.upsertBytes ?? lines(chunk.upserts), deletes: lines(deletes), upsertCount: upsertCountOf(chunk), deleteCount: deletes.length },
         full ? {} : { watermark, inclusive: !last },
         { watermark, snapshotLast: full && last },
       );
@@ -245,7 +247,7 @@ export class Publisher {
     let pending: Promise<void> = Promise.resolve();
     let interrupted = false;
     for await (const chunk of source.extract(plan)) {
-      if (currentKeys) for (const k of chunk.keys ?? chunk.upserts.map((l) => keyLineOf(l, keyIndexes))) currentKeys.add(k);
+      if (currentKeys) for (const k of chunk.keys ?? upsertLinesOf(chunk).map((l) => keyLineOf(l, keyIndexes))) currentKeys.add(k);
       await pending;
       if (held) pending = batchOf(held, false);
       held = chunk;
@@ -262,7 +264,7 @@ export class Publisher {
       if (previousKeys) for (const k of previousKeys) if (!currentKeys!.has(k)) gone.push(k);
       await batchOf(held ?? { upserts: [], deletes: [], keys: [], watermark: null }, true, gone);
       await this.deps.store.writeKeys(task.id, currentKeys!);
-    } else if (held && (held.upserts.length || held.deletes.length)) {
+    } else if (held && (upsertCountOf(held) || held.deletes.length)) {
       await batchOf(held, true);
     } else if (rt.state!.inclusive) {
       rt.state = { ...rt.state!, inclusive: false };

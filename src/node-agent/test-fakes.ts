@@ -18,6 +18,8 @@ export class FakeSource implements SourceConnector {
   rows = new Map<string, FakeRow>();
   changeLog: { changeId: number; op: 'I' | 'U' | 'D'; id: string }[] = [];
   extracts: ExtractPlan[] = [];
+  /** Yield upserts as raw COPY text bytes (upsertBytes) instead of lines. */
+  asBytes = false;
 
   put(...rows: FakeRow[]) { for (const r of rows) this.rows.set(r.id, r); }
 
@@ -34,12 +36,12 @@ export class FakeSource implements SourceConnector {
     for (let i = 0; i < rows.length; i += plan.batchRows) {
       const slice = rows.slice(i, i + plan.batchRows);
       const live = slice.filter((r) => !(plan.softDeleteColumn && r.deleted));
-      yield {
-        upserts: live.map((r) => `${r.id}\t${r.name}`),
-        deletes: plan.softDeleteColumn ? slice.filter((r) => r.deleted).map((r) => r.id) : [],
-        keys: plan.mode === 'full' ? live.map((r) => r.id) : null,
-        watermark: String(slice[slice.length - 1]!.wm),
-      };
+      const lines = live.map((r) => `${r.id}\t${r.name}`);
+      const deletes = plan.softDeleteColumn ? slice.filter((r) => r.deleted).map((r) => r.id) : [];
+      const watermark = String(slice[slice.length - 1]!.wm);
+      // asBytes: the upserts as a COPY text section, like the PostgreSQL source (without keys: the publisher derives them).
+      if (this.asBytes) yield { upserts: [], upsertBytes: Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8'), upsertCount: lines.length, deletes, keys: null, watermark };
+      else yield { upserts: lines, deletes, keys: plan.mode === 'full' ? live.map((r) => r.id) : null, watermark };
     }
   }
 

@@ -3,7 +3,7 @@
  * never trusted as SQL), line splitting of COPY text streams, and cutting the helper fields (key, soft-delete
  * flag, watermark) that an extract query appends after the batch columns.
  */
-import type { ExtractPlan } from './types.js';
+import type { ExtractChunk, ExtractPlan } from './types.js';
 
 /** The parts of `schema.table` (or `table`); empty parts and more than two parts are refused. */
 function identifierParts(name: string, what: string): string[] {
@@ -172,6 +172,107 @@ export async function* linesOf(stream: AsyncIterable<Buffer | string>, gatherByt
     const block = Buffer.concat(pieces, size);
     const end = block[block.length - 1] === 10 ? block.length - 1 : block.length;
     yield block.toString('utf8', 0, end).split('\n');
+  }
+}
+
+/**
+ * Splits a byte stream of `\n`-terminated lines into blocks of whole lines (each block ends with `\n`; an
+ * unterminated last line gets one), without decoding anything.
+ */
+export async function* lineBlocksOf(stream: AsyncIterable<Buffer | string>, gatherBytes = 256 * 1024): AsyncGenerator<Buffer> {
+  let pieces: Buffer[] = [];
+  let size = 0;
+  for await (const piece of stream) {
+    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    pieces.push(chunk);
+    size += chunk.length;
+    if (size < gatherBytes) continue;
+    const block = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, size);
+    const last = block.lastIndexOf(10);
+    pieces = [];
+    size = 0;
+    if (last < 0) {
+      pieces.push(block);
+      size = block.length;
+      continue;
+    }
+    if (last + 1 < block.length) {
+      pieces.push(block.subarray(last + 1));
+      size = block.length - last - 1;
+    }
+    yield block.subarray(0, last + 1);
+  }
+  if (size > 0) {
+    if (pieces[pieces.length - 1]![pieces[pieces.length - 1]!.length - 1] !== 10) pieces.push(Buffer.from('\n'));
+    yield Buffer.concat(pieces);
+  }
+}
+
+/** Rows of a chunk's upsert section. */
+export const upsertCountOf = (chunk: ExtractChunk): number => (chunk.upsertBytes ? chunk.upsertCount : chunk.upserts.length);
+
+/** Upsert lines of a chunk (no trailing \n), decoded from upsertBytes when the chunk carries bytes. */
+export function upsertLinesOf(chunk: ExtractChunk): string[] {
+  if (!chunk.upsertBytes) return chunk.upserts;
+  if (chunk.upsertBytes.length === 0) return [];
+  return chunk.upsertBytes.toString('utf8', 0, chunk.upsertBytes.length - 1).split('\n');
+}
+
+/**
+ * Groups extracted rows into chunks of at most `batchRows` rows, the upserts kept as COPY text bytes: kept line
+ * parts are copied into a per-block output buffer and the chunk's pieces concatenated once in take().
+ */
+export class ByteChunkBuilder {
+  private pieces: Buffer[] = [];
+  private out: Buffer = Buffer.alloc(0);
+  private segStart = 0;
+  private pos = 0;
+  upsertCount = 0;
+  deletes: string[] = [];
+  keys: string[] | null;
+  watermark: string | null = null;
+  constructor(private readonly batchRows: number, full: boolean) {
+    this.keys = full ? [] : null;
+  }
+  get size(): number {
+    return this.upsertCount + this.deletes.length;
+  }
+  get full(): boolean {
+    return this.size >= this.batchRows;
+  }
+  /** Makes room for `bytes` more output bytes (call once per input block with the block's length). */
+  reserve(bytes: number): void {
+    if (this.out.length - this.pos >= bytes) return;
+    this.flush();
+    this.out = Buffer.allocUnsafe(Math.max(bytes, 64 * 1024));
+    this.segStart = 0;
+    this.pos = 0;
+  }
+  /** Appends bytes [start, end) of `src` plus a '\n' as one upsert line; room must be reserved. */
+  addLine(src: Buffer, start: number, end: number): void {
+    this.pos += src.copy(this.out, this.pos, start, end);
+    this.out[this.pos++] = 10;
+    this.upsertCount++;
+  }
+  /** Appends whole `\n`-terminated lines without copying (the caller no longer changes `src`). */
+  addLines(src: Buffer, rows: number): void {
+    this.flush();
+    this.pieces.push(src);
+    this.upsertCount += rows;
+  }
+  private flush(): void {
+    if (this.pos > this.segStart) this.pieces.push(this.out.subarray(this.segStart, this.pos));
+    this.segStart = this.pos;
+  }
+  take(): ExtractChunk {
+    this.flush();
+    const upsertBytes = this.pieces.length === 1 ? this.pieces[0]! : Buffer.concat(this.pieces);
+    const out: ExtractChunk = { upserts: [], upsertBytes, upsertCount: this.upsertCount, deletes: this.deletes, keys: this.keys, watermark: this.watermark };
+    this.pieces = [];
+    this.upsertCount = 0;
+    this.deletes = [];
+    this.keys = this.keys ? [] : null;
+    return out;
   }
 }
 

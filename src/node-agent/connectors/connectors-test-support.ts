@@ -5,6 +5,7 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import type { ExtractChunk, ExtractPlan } from './types.js';
+import { upsertLinesOf } from './common.js';
 
 const PG_SERVER = process.env.GOVSHARE_EXCHANGE_PG_URL ?? process.env.GOVSHARE_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MYSQL_SERVER = process.env.GOVSHARE_EXCHANGE_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
@@ -130,7 +131,7 @@ export async function collect(chunks: AsyncIterable<ExtractChunk>): Promise<Extr
 }
 
 /** All upsert lines of a run. */
-export const upsertsOf = (chunks: ExtractChunk[]) => chunks.flatMap((c) => c.upserts);
+export const upsertsOf = (chunks: ExtractChunk[]) => chunks.flatMap(upsertLinesOf);
 
 /** The COPY text section (newline-terminated lines) of some lines. */
 export const section = (lines: string[]) => Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');

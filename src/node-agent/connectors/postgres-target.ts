@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { transformCopyText } from '../../modules/exchange/protocol/copy-text.js';
+import { DirectCopyGate, isUniqueViolation } from '../../platform/db/copy.js';
 import { missingUniqueKeyError, pgIdent, pgTable } from './common.js';
 import { pgChecksumOf } from './postgres.js';
 import type { ApplyInput, TargetConnector } from './types.js';
@@ -28,8 +29,8 @@ export class PostgresTarget implements TargetConnector {
   readonly type = 'postgres' as const;
   /** Tables already known to have a unique constraint on the key columns. */
   private readonly keyed = new Set<string>();
-  /** Per target table: batches left to merge before the direct COPY is tried again. */
-  private readonly mergeFor = new Map<string, number>();
+  /** Per target table: after a failed direct COPY, batches are merged for a while before it is tried again. */
+  private readonly direct = new DirectCopyGate(MERGE_BEFORE_RETRY);
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -148,20 +149,16 @@ export class PostgresTarget implements TargetConnector {
    * fast path is tried again (an update-heavy stream then rarely pays for a failed COPY).
    */
   private async copyDirect(client: pg.PoolClient, table: string, statement: string, data: Buffer): Promise<boolean> {
-    const wait = this.mergeFor.get(table) ?? 0;
-    if (wait > 0) {
-      this.mergeFor.set(table, wait - 1);
-      return false;
-    }
+    if (!this.direct.shouldTry(table)) return false;
     await client.query('SAVEPOINT gs_direct');
     try {
       await copyInto(client, statement, data);
       await client.query('RELEASE SAVEPOINT gs_direct');
       return true;
     } catch (error) {
-      if ((error as { code?: string }).code !== '23505') throw error;
+      if (!isUniqueViolation(error)) throw error;
       await client.query('ROLLBACK TO SAVEPOINT gs_direct');
-      this.mergeFor.set(table, MERGE_BEFORE_RETRY);
+      this.direct.failed(table);
       return false;
     }
   }

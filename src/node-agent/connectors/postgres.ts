@@ -1,13 +1,15 @@
 /**
- * PostgreSQL (and KingbaseES/openGauss-style) source: rows leave the database as COPY text and are split into
- * lines without parsing fields — only the appended helper fields (watermark, soft-delete flag, keys not in the
- * batch) are cut off the end of each line — so an extract runs at close to raw `COPY … TO STDOUT` speed.
+ * PostgreSQL (and KingbaseES/openGauss-style) source: rows leave the database as COPY text, which already is the
+ * batch format, so an extract works on the bytes: lines are found with indexOf, the appended helper fields
+ * (watermark, soft-delete flag, keys not in the batch) are cut off the end of each line by scanning back over
+ * raw tab bytes (tabs inside values are escaped as \t), and only the small pieces needed as text (the last
+ * watermark, keys, the soft-delete flag) are decoded. An extract runs at close to raw `COPY … TO STDOUT` speed.
  * The target side is in postgres-target.ts.
  */
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { createRowChecksum, copyText, unescapeCopy } from '../../modules/exchange/protocol/copy-text.js';
-import { batchRowsOf, ChunkBuilder, cutLine, extraLayout, fromOf, linesOf, pgIdent, pgTable } from './common.js';
+import { batchRowsOf, ByteChunkBuilder, extraLayout, fromOf, lineBlocksOf, linesOf, pgIdent, pgTable } from './common.js';
 import type { ExtractChunk, ExtractPlan, SourceConnector } from './types.js';
 
 /**
@@ -26,13 +28,13 @@ export function createPgPool(url: string, max = 4): pg.Pool {
 /** `(flag)` read as deleted when it is true / 1 / 't' / 'y' / 'yes' (any type), never null. */
 export const pgSoftDeleted = (column: string) => `coalesce(lower((${pgIdent(column)})::text) in ('t', 'true', '1', 'y', 'yes'), false)`;
 
-/** Streams `COPY (<select>) TO STDOUT` as arrays of lines; the client is released (broken if cut short). */
-export async function* pgCopyLines(pool: pg.Pool, select: string): AsyncGenerator<string[]> {
+/** Streams `COPY (<select>) TO STDOUT` through `split`; the client is released (broken if cut short). */
+async function* pgCopy<T>(pool: pg.Pool, select: string, split: (s: AsyncIterable<Buffer>) => AsyncIterable<T>): AsyncGenerator<T> {
   const client = await pool.connect();
   const stream = client.query(copyTo(`COPY (${select}) TO STDOUT`));
   let completed = false;
   try {
-    for await (const lines of linesOf(stream as AsyncIterable<Buffer>)) yield lines;
+    for await (const item of split(stream as AsyncIterable<Buffer>)) yield item;
     completed = true;
   } finally {
     if (completed) client.release();
@@ -42,6 +44,12 @@ export async function* pgCopyLines(pool: pg.Pool, select: string): AsyncGenerato
     }
   }
 }
+
+/** Streams `COPY (<select>) TO STDOUT` as arrays of lines. */
+export const pgCopyLines = (pool: pg.Pool, select: string): AsyncGenerator<string[]> => pgCopy(pool, select, (s) => linesOf(s));
+
+/** Streams `COPY (<select>) TO STDOUT` as blocks of whole `\n`-terminated lines (bytes, not decoded). */
+export const pgCopyBlocks = (pool: pg.Pool, select: string): AsyncGenerator<Buffer> => pgCopy(pool, select, (s) => lineBlocksOf(s));
 
 function extractSelect(plan: ExtractPlan, after: string | null): string {
   const layout = extraLayout(plan);
@@ -65,38 +73,100 @@ export function pgLiteral(value: string): string {
   return pg.escapeLiteral(value);
 }
 
+const TOO_FEW_FIELDS = 'COPY 行的字段数少于预期';
+
 export async function* pgExtract(pool: pg.Pool, plan: ExtractPlan): AsyncGenerator<ExtractChunk> {
   const layout = extraLayout(plan);
   const full = plan.mode === 'full';
   const after = layout.watermark && plan.after ? pgLiteral(plan.after.value) : null;
-  const builder = new ChunkBuilder(batchRowsOf(plan), full);
+  const batchRows = batchRowsOf(plan);
+  const builder = new ByteChunkBuilder(batchRows, full);
   const wantKey = full || layout.softDelete;
-  const plain = layout.extraCount === 0 && !full;
-  // The common incremental case (only the watermark appended): one lastIndexOf per line.
-  const wmOnly = layout.extraCount === 1 && layout.watermark && !full;
-  // The escaped watermark of the last row that had one; unescaped once per chunk, not per row.
-  let wm: string | null = null;
+  const n = layout.extraCount;
+  // No helper fields and no keys: whole lines are passed on as they came.
+  const plain = n === 0 && !full;
+  const softAt = layout.softDelete ? layout.extraKeys.length : -1;
+  const keyAt = layout.keyAt;
+  // tabs[j]: position of the tab before helper field j (of n); tabs[n]: the line end.
+  const tabs = new Int32Array(n + 1);
+  // The last row's watermark that was not null, as a byte range; decoded once per chunk, not per row.
+  let wmBlock: Buffer | null = null;
+  let wmStart = 0;
+  let wmEnd = 0;
   const take = () => {
-    if (wm !== null) builder.watermark = unescapeCopy(wm);
+    if (wmBlock !== null) builder.watermark = unescapeCopy(wmBlock.toString('utf8', wmStart, wmEnd));
     return builder.take();
   };
-  for await (const lines of pgCopyLines(pool, extractSelect(plan, after))) {
-    for (const raw of lines) {
-      if (plain) builder.upserts.push(raw);
-      else if (wmOnly) {
-        const p = raw.lastIndexOf('\t');
-        builder.upserts.push(raw.slice(0, p));
-        if (raw.length - p !== 3 || raw.charCodeAt(p + 1) !== 92 || raw.charCodeAt(p + 2) !== 78) wm = raw.slice(p + 1);
-      } else {
-        const cut = cutLine(raw, layout, wantKey);
-        if (cut.deleted) builder.deletes.push(cut.key);
-        else {
-          builder.upserts.push(cut.line);
-          if (full) builder.keys!.push(cut.key);
+  /** The escaped text of batch field `at` of the line [start, cut). */
+  const batchField = (block: Buffer, start: number, cut: number, at: number): string => {
+    let s = start;
+    for (let i = 0; i < at; i++) {
+      s = block.indexOf(9, s) + 1;
+      if (s === 0 || s > cut) throw new Error(TOO_FEW_FIELDS);
+    }
+    let e = block.indexOf(9, s);
+    if (e < 0 || e > cut) e = cut;
+    return block.toString('utf8', s, e);
+  };
+  const keyField = (block: Buffer, start: number, cut: number, at: number): string =>
+    at >= 0 ? batchField(block, start, cut, at) : block.toString('utf8', tabs[-at - 1]! + 1, tabs[-at]!);
+
+  for await (const block of pgCopyBlocks(pool, extractSelect(plan, after))) {
+    const len = block.length;
+    let start = 0;
+    if (plain) {
+      while (start < len) {
+        // As many whole lines as the chunk has room for, passed on as one slice.
+        const room = batchRows - builder.size;
+        let end = start;
+        let rows = 0;
+        while (rows < room && end < len) {
+          end = block.indexOf(10, end) + 1;
+          rows++;
         }
-        if (cut.watermark !== null && cut.watermark !== '\\N') wm = cut.watermark;
+        builder.addLines(block.subarray(start, end), rows);
+        start = end;
+        if (builder.full) yield take();
       }
-      if (builder.full) yield take();
+      continue;
+    }
+    builder.reserve(len);
+    while (start < len) {
+      // Every block ends with \n, so a line end is always found.
+      const end = block.indexOf(10, start);
+      let p = end;
+      for (let j = n - 1; j >= 0; j--) {
+        if (p <= start) throw new Error(TOO_FEW_FIELDS);
+        p = block.lastIndexOf(9, p - 1);
+        if (p < start) throw new Error(TOO_FEW_FIELDS);
+        tabs[j] = p;
+      }
+      tabs[n] = end;
+      // The batch columns: [start, p).
+      const deleted = softAt >= 0 && tabs[softAt + 1]! - tabs[softAt]! === 2 && block[tabs[softAt]! + 1] === 116; // 't'
+      let key = '';
+      if (wantKey) {
+        key = keyAt.length === 1 ? keyField(block, start, p, keyAt[0]!) : keyAt.map((at) => keyField(block, start, p, at)).join('\t');
+      }
+      if (deleted) builder.deletes.push(key);
+      else {
+        builder.addLine(block, start, p);
+        if (full) builder.keys!.push(key);
+      }
+      if (layout.watermark) {
+        const ws = tabs[n - 1]! + 1;
+        // '\N' (null) keeps the previous watermark.
+        if (end - ws !== 2 || block[ws] !== 92 || block[ws + 1] !== 78) {
+          wmBlock = block;
+          wmStart = ws;
+          wmEnd = end;
+        }
+      }
+      start = end + 1;
+      if (builder.full) {
+        yield take();
+        builder.reserve(len - start);
+      }
     }
   }
   if (builder.size > 0) yield take();

@@ -20,9 +20,7 @@ export interface ExtractPlan {
   batchRows: number;
 }
 
-export interface ExtractChunk {
-  /** COPY text lines (no trailing \n), fields in plan.columns order. */
-  upserts: string[];
+interface ExtractChunkBase {
   /** COPY text lines of key fields (soft-deleted rows). */
   deletes: string[];
   /** Full mode: the key line of every upsert row (for disappeared-row detection). */
@@ -30,6 +28,27 @@ export interface ExtractChunk {
   /** Watermark text of the last row in this chunk. */
   watermark: string | null;
 }
+
+/**
+ * A chunk's upserts come either as lines (strings) or, from sources that read COPY text bytes (PostgreSQL), as the
+ * raw upsert section: `upsertBytes` holds the COPY text of the batch columns with every line \n-terminated,
+ * `upserts` is then empty and `upsertCount` counts the rows. Read them with upsertCountOf / upsertLinesOf
+ * (common.ts).
+ */
+export type ExtractChunk = ExtractChunkBase & (
+  | {
+    /** COPY text lines (no trailing \n), fields in plan.columns order. */
+    upserts: string[];
+    upsertBytes?: undefined;
+    upsertCount?: undefined;
+  }
+  | {
+    upserts: [];
+    /** COPY text section (lines terminated by \n), fields in plan.columns order. */
+    upsertBytes: Buffer;
+    upsertCount: number;
+  }
+);
 
 export interface SourceFile {
   name: string;
