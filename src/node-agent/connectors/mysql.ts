@@ -130,7 +130,9 @@ export async function* mysqlExtract(pool: mysql.Pool, plan: ExtractPlan): AsyncG
   const keys = plan.keyColumns.map(myIdent);
   let where = '';
   const values: unknown[] = [];
-  let order = keys;
+  // A full extraction needs no order (the publisher collects its keys in a set): without ORDER BY the first
+  // rows stream at once instead of after a sort of the whole table.
+  let order: string[] = [];
   if (layout.watermark) {
     if (plan.after) {
       where = ` WHERE ${myIdent(plan.watermarkColumn!)} ${plan.after.inclusive ? '>=' : '>'} ?`;

@@ -59,7 +59,9 @@ function extractSelect(plan: ExtractPlan, after: string | null): string {
   if (layout.watermark) fields.push(pgIdent(plan.watermarkColumn!));
   const keys = plan.keyColumns.map(pgIdent);
   let where = '';
-  let order = keys;
+  // A full extraction needs no order (the publisher collects its keys in a set): without ORDER BY the first
+  // rows stream at once instead of after a sort of the whole table.
+  let order: string[] = [];
   if (layout.watermark) {
     if (after !== null) where = ` WHERE ${pgIdent(plan.watermarkColumn!)} ${plan.after!.inclusive ? '>=' : '>'} ${after}`;
     order = [pgIdent(plan.watermarkColumn!), ...keys];
