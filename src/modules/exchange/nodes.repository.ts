@@ -1,46 +1,16 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.js';
-import type { NetworkZone, NodeStatus } from './exchange.tables.js';
+import type { Selectable } from 'kysely';
+import type { ExchangeEnrolmentTokensTable, ExchangeNodesTable, NetworkZone } from './exchange.tables.js';
 import type { NodeEndpoint } from './flows.types.js';
 
-export interface TokenRow {
-  id: string;
-  org_id: string;
-  node_name: string;
-  zone: NetworkZone;
-  expires_at: Date;
-  created_at: Date;
-  used_at: Date | null;
-  used_by_node_id: string | null;
-  revoked_at: Date | null;
-}
-
-export interface NodeRow {
-  id: string;
-  org_id: string;
-  org_name: string;
-  code: string | null;
-  name: string;
-  zone: NetworkZone;
-  public_key: string;
-  version: string;
-  address: string | null;
-  contact: string | null;
-  status: NodeStatus;
-  enrolled_at: Date;
-  decided_at: Date | null;
-  reject_reason: string | null;
-  revoked_at: Date | null;
-  revoke_reason: string | null;
-  last_heartbeat_at: Date | null;
-  last_version: string | null;
-  last_status: string | null;
-  last_backlog: string | null;
-  last_detail: string | null;
-  last_endpoints: unknown;
-}
-
 const tokenColumns = ['id', 'org_id', 'node_name', 'zone', 'expires_at', 'created_at', 'used_at', 'used_by_node_id', 'revoked_at'] as const;
+
+export type TokenRow = Pick<Selectable<ExchangeEnrolmentTokensTable>, (typeof tokenColumns)[number]>;
+
+/** A node with its department's name; the endpoints as stored (parsed where they are shown). */
+export type NodeRow = Omit<Selectable<ExchangeNodesTable>, 'enrolment_token_id' | 'decided_by' | 'revoked_by' | 'silent_alerted_at' | 'last_endpoints'>
+  & { org_name: string; last_endpoints: unknown };
 
 export function nodesRepository(db: Database) {
   const nodes = () =>

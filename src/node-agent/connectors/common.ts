@@ -140,39 +140,8 @@ export function cutLine(raw: string, layout: ExtraLayout, wantKey: boolean): Cut
  * chunk boundaries: only whole lines are decoded.
  */
 export async function* linesOf(stream: AsyncIterable<Buffer | string>, gatherBytes = 256 * 1024): AsyncGenerator<string[]> {
-  // A COPY stream arrives in small pieces (often one row each): gather them so the per-piece work
-  // (concat, decode, split) runs on large blocks.
-  let pieces: Buffer[] = [];
-  let size = 0;
-  const cut = function* (): Generator<string[]> {
-    const block = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, size);
-    const last = block.lastIndexOf(10);
-    pieces = [];
-    size = 0;
-    if (last < 0) {
-      pieces.push(block);
-      size = block.length;
-      return;
-    }
-    if (last + 1 < block.length) {
-      pieces.push(block.subarray(last + 1));
-      size = block.length - last - 1;
-    }
-    // An empty line is a row too (one column holding '').
-    yield block.toString('utf8', 0, last).split('\n');
-  };
-  for await (const piece of stream) {
-    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
-    pieces.push(chunk);
-    size += chunk.length;
-    if (size >= gatherBytes) yield* cut();
-  }
-  if (size > 0) {
-    // Whatever is left ends with the final newline (or is an unterminated last line).
-    const block = Buffer.concat(pieces, size);
-    const end = block[block.length - 1] === 10 ? block.length - 1 : block.length;
-    yield block.toString('utf8', 0, end).split('\n');
-  }
+  // Every block ends with '\n': drop it and split. An empty line is a row too (one column holding '').
+  for await (const block of lineBlocksOf(stream, gatherBytes)) yield block.toString('utf8', 0, block.length - 1).split('\n');
 }
 
 /**
@@ -306,4 +275,13 @@ export const batchRowsOf = (plan: ExtractPlan) => Math.min(Math.max(1, Math.floo
 /** The Chinese error used when a target table cannot be upserted by key. */
 export function missingUniqueKeyError(table: string, keys: string[]): Error {
   return new Error(`目标表 ${table} 缺少主键/唯一约束 (${keys.join(', ')})，无法按主键更新`);
+}
+
+/** The batch fields a target keeps (mapped to a column) and those columns, in batch order. */
+export function mappedColumns(columns: (string | null)[]): { keep: number[]; cols: string[] } {
+  const keep: number[] = [];
+  columns.forEach((c, i) => {
+    if (c !== null) keep.push(i);
+  });
+  return { keep, cols: keep.map((i) => columns[i]!) };
 }

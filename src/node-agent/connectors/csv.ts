@@ -8,7 +8,7 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { canonicalValue, copyText, createRowChecksum, iterateCopyLines, splitCopyLine, unescapeCopy } from '../../modules/exchange/protocol/copy-text.js';
-import { batchRowsOf, ChunkBuilder } from './common.js';
+import { batchRowsOf, ChunkBuilder, mappedColumns } from './common.js';
 import { appendDurable, csvLine, readCsv, writeFileAtomic } from './csv-format.js';
 import type { ApplyInput, ExtractChunk, ExtractPlan, SourceConnector, SourceFile, TargetConnector } from './types.js';
 
@@ -234,11 +234,8 @@ export class CsvTarget implements TargetConnector {
       await writeFileAtomic(join(tableDir, name), input.file.bytes);
       entry = { ...this.entryBase(input), file: name, kind: 'file', keyColumns: [], deletesFile: null };
     } else {
-      const keep: number[] = [];
-      input.columns.forEach((c, i) => {
-        if (c !== null) keep.push(i);
-      });
-      let text = csvLine(keep.map((i) => input.columns[i]!));
+      const { keep, cols } = mappedColumns(input.columns);
+      let text = csvLine(cols);
       for (const line of iterateCopyLines(input.upserts)) {
         const fields = splitCopyLine(line);
         text += csvLine(keep.map((i) => unescapeCopy(fields[i] ?? '\\N')));

@@ -5,7 +5,7 @@
  */
 import type mysql from 'mysql2/promise';
 import { canonicalValue, iterateCopyLines, splitCopyLine, unescapeCopy } from '../../modules/exchange/protocol/copy-text.js';
-import { missingUniqueKeyError, myIdent, myTable } from './common.js';
+import { mappedColumns, missingUniqueKeyError, myIdent, myTable } from './common.js';
 import { mysqlChecksumOf } from './mysql.js';
 import type { ApplyInput, TargetConnector } from './types.js';
 
@@ -115,11 +115,7 @@ export class MysqlTarget implements TargetConnector {
     if (input.file) throw new Error('MySQL 目标不能接收文件类资源，请使用 CSV 目录目标');
 
     const table = myTable(input.table);
-    const keep: number[] = [];
-    input.columns.forEach((c, i) => {
-      if (c !== null) keep.push(i);
-    });
-    const cols = keep.map((i) => input.columns[i]!);
+    const { keep, cols } = mappedColumns(input.columns);
     const keys = input.keyColumns;
     if (keys.length === 0) throw new Error('订阅未配置主键列，无法按主键更新');
     const typeOf = (column: string) => {

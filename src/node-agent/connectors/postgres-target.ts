@@ -10,7 +10,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { transformCopyText } from '../../modules/exchange/protocol/copy-text.js';
 import { DirectCopyGate, isUniqueViolation } from '../../platform/db/copy.js';
-import { missingUniqueKeyError, pgIdent, pgTable } from './common.js';
+import { mappedColumns, missingUniqueKeyError, pgIdent, pgTable } from './common.js';
 import { pgChecksumOf } from './postgres.js';
 import type { ApplyInput, TargetConnector } from './types.js';
 
@@ -108,11 +108,7 @@ export class PostgresTarget implements TargetConnector {
     if (input.file) throw new Error('PostgreSQL 目标不能接收文件类资源，请使用 CSV 目录目标');
 
     const table = pgTable(input.table);
-    const keep: number[] = [];
-    input.columns.forEach((c, i) => {
-      if (c !== null) keep.push(i);
-    });
-    const cols = keep.map((i) => input.columns[i]!);
+    const { keep, cols } = mappedColumns(input.columns);
     const keys = input.keyColumns;
     if (keys.length === 0) throw new Error('订阅未配置主键列，无法按主键更新');
 
